@@ -1,0 +1,44 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+  name: "Mooring",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "mooring", targets: ["MooringCLI"]),
+    .library(name: "Objects", targets: ["Objects"]),
+    .library(name: "YAML", targets: ["YAML"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+  ],
+  targets: [
+    // The only C/C++ surfaces: system libraries found with pkg-config.
+    .systemLibrary(
+      name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+    .systemLibrary(
+      name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+    .target(
+      name: "CRE2",
+      cxxSettings: [.unsafeFlags(["-std=c++17"])],
+      linkerSettings: [.linkedLibrary("re2")]),
+
+    .target(
+      name: "Objects",
+      dependencies: [.product(name: "Collections", package: "swift-collections")]),
+    .target(name: "YAML", dependencies: ["Objects", "CYAML"]),
+    .executableTarget(
+      name: "MooringCLI",
+      dependencies: [
+        "Objects", "YAML",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    .testTarget(name: "ObjectsTests", dependencies: ["Objects"]),
+    .testTarget(name: "YAMLTests", dependencies: ["YAML", "Objects"]),
+    .testTarget(name: "CRE2Tests", dependencies: ["CRE2", "CGit2"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["Objects"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+import Objects
+print("mooring")

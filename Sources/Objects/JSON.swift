@@ -58,7 +58,9 @@ struct JSONParser {
   var i = 0
   let positions: Bool
   var depth = 0
-  static let maxDepth = 10_000
+  /// Deep enough for any manifest, shallow enough that the recursive descent (and the
+  /// recursive `==`, hashing and encoding of the result) stays within a thread's stack.
+  static let maxDepth = 1_000
 
   init(_ buf: UnsafeBufferPointer<UInt8>, positions: Bool) {
     self.buf = buf
@@ -74,14 +76,17 @@ struct JSONParser {
     return r
   }
 
-  mutating func skipBOM() {
-    if buf.count >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF { i = 3 }
+  mutating func skipBOM() { i = bomLength }
+
+  /// 3 when the text starts with a UTF-8 byte order mark, else 0.
+  var bomLength: Int {
+    buf.count >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF ? 3 : 0
   }
 
   func position(at offset: Int) -> SourcePosition {
     var line = 1
     var col = 1
-    var j = 0
+    var j = min(bomLength, offset)  // the BOM is invisible: not a column
     while j < offset && j < buf.count {
       let b = buf[j]
       if b == 0x0A {
@@ -282,6 +287,7 @@ struct JSONParser {
             if low >= 0xDC00 && low < 0xE000 {
               scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
             } else {
+              i -= 6  // not a pair: decode the second escape on its own
               scalar = 0xFFFD
             }
           } else {
@@ -356,7 +362,9 @@ struct JSONParser {
     }
     let text = String(decoding: UnsafeBufferPointer(rebasing: buf[start..<i]), as: UTF8.self)
     if isInt, let n = Int64(text) { return .int(n) }
-    guard let d = Double(text) else { throw error("invalid number", at: start) }
+    guard let d = Double(text), d.isFinite else {
+      throw error("number \(text) out of range", at: start)
+    }
     return .double(d)
   }
 }
@@ -417,16 +425,11 @@ struct JSONWriter {
     for _ in 0..<depth { out.append(contentsOf: [0x20, 0x20]) }
   }
 
-  /// Go's encoding/json float format: shortest repr, exponent outside [1e-6, 1e21).
+  /// Go's encoding/json float format; NaN and infinities, which JSON cannot carry,
+  /// are written as strings.
   static func format(_ d: Double) -> String {
-    if d.isNaN { return "\"NaN\"" }
-    if d.isInfinite { return d > 0 ? "\"+Inf\"" : "\"-Inf\"" }
-    if d == d.rounded(), abs(d) < 1e21 {
-      if let n = Int64(exactly: d) { return String(n) }
-    }
-    var s = "\(d)"
-    if s.hasSuffix(".0") { s.removeLast(2) }
-    return s
+    if d.isNaN || d.isInfinite { return "\"" + FloatFormat.goJSON(d) + "\"" }
+    return FloatFormat.goJSON(d)
   }
 
   static let hex: [UInt8] = Array("0123456789abcdef".utf8)

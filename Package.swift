@@ -10,8 +10,7 @@ let package = Package(
     .library(name: "YAML", targets: ["YAML"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-    .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
   ],
   targets: [
     // The only C/C++ surfaces: system libraries found with pkg-config.
@@ -24,9 +23,7 @@ let package = Package(
       cxxSettings: [.unsafeFlags(["-std=c++17"])],
       linkerSettings: [.linkedLibrary("re2")]),
 
-    .target(
-      name: "Objects",
-      dependencies: [.product(name: "Collections", package: "swift-collections")]),
+    .target(name: "Objects"),
     .target(name: "YAML", dependencies: ["Objects", "CYAML"]),
     .executableTarget(
       name: "MooringCLI",

@@ -12,7 +12,7 @@ public enum JSON {
   public static func decode(_ bytes: [UInt8]) throws(JSONError) -> Value {
     try bytes.withUnsafeBufferPointer { (buf) throws(JSONError) -> Value in
       var p = JSONParser(buf, positions: false)
-      return try p.parseDocument().value
+      return try p.parseDocument()
     }
   }
 
@@ -20,8 +20,8 @@ public enum JSON {
   public static func decodeDocument(_ bytes: [UInt8]) throws(JSONError) -> ParsedDocument {
     try bytes.withUnsafeBufferPointer { (buf) throws(JSONError) -> ParsedDocument in
       var p = JSONParser(buf, positions: true)
-      let (value, node) = try p.parseDocument()
-      return ParsedDocument(value: value, source: node)
+      let value = try p.parseDocument()
+      return ParsedDocument(value: value, source: SourceMap(entries: p.entries))
     }
   }
 
@@ -58,6 +58,9 @@ struct JSONParser {
   var i = 0
   let positions: Bool
   var depth = 0
+  var entries: [SourceMap.Entry] = []
+  /// Position cache: offsets are visited in increasing order while parsing.
+  var lineCursor = (offset: 0, line: 1, column: 1)
   /// Deep enough for any manifest, shallow enough that the recursive descent (and the
   /// recursive `==`, hashing and encoding of the result) stays within a thread's stack.
   static let maxDepth = 1_000
@@ -67,16 +70,19 @@ struct JSONParser {
     self.positions = positions
   }
 
-  mutating func parseDocument() throws(JSONError) -> (value: Value, node: SourceNode) {
+  mutating func parseDocument() throws(JSONError) -> Value {
     skipBOM()
     skipSpace()
-    let r = try parseValue()
+    let r = try parseValue(key: nil)
     skipSpace()
     if i < buf.count { throw error("unexpected data after the JSON value") }
     return r
   }
 
-  mutating func skipBOM() { i = bomLength }
+  mutating func skipBOM() {
+    i = bomLength
+    lineCursor = (i, 1, 1)  // the BOM is invisible: not a column
+  }
 
   /// 3 when the text starts with a UTF-8 byte order mark, else 0.
   var bomLength: Int {
@@ -100,6 +106,24 @@ struct JSONParser {
     return SourcePosition(line: line, column: col)
   }
 
+  /// Line and column of `offset`, scanning on from the last offset asked for.
+  mutating func advancePosition(to offset: Int) -> SourcePosition {
+    var (j, line, col) = lineCursor
+    if offset < j { (j, line, col) = (0, 1, 1) }
+    while j < offset && j < buf.count {
+      let b = buf[j]
+      if b == 0x0A {
+        line += 1
+        col = 1
+      } else if b & 0xC0 != 0x80 {
+        col += 1
+      }
+      j += 1
+    }
+    lineCursor = (j, line, col)
+    return SourcePosition(line: line, column: col)
+  }
+
   func error(_ message: String, at offset: Int? = nil) -> JSONError {
     let o = offset ?? i
     return JSONError(position: position(at: o), offset: o, message: message)
@@ -112,32 +136,35 @@ struct JSONParser {
     }
   }
 
-  mutating func here() -> SourcePosition {
-    positions ? position(at: i) : SourcePosition(line: 0, column: 0)
-  }
-
-  mutating func parseValue() throws(JSONError) -> (value: Value, node: SourceNode) {
+  /// Parses one value; with positions on, appends its entry (and its subtree's).
+  mutating func parseValue(key: SourcePosition?) throws(JSONError) -> Value {
     guard i < buf.count else { throw error("unexpected end of JSON input") }
-    let start = here()
+    var entry = -1
+    if positions {
+      entry = entries.count
+      entries.append(SourceMap.Entry(advancePosition(to: i), key: key))
+    }
+    let v: Value
     switch buf[i] {
-    case UInt8(ascii: "{"): return try parseObject(start)
-    case UInt8(ascii: "["): return try parseArray(start)
-    case UInt8(ascii: "\""):
-      return (.string(try parseString()), SourceNode(position: start))
+    case UInt8(ascii: "{"): v = try parseObject()
+    case UInt8(ascii: "["): v = try parseArray()
+    case UInt8(ascii: "\""): v = .string(try parseString())
     case UInt8(ascii: "t"):
       try literal("true")
-      return (.bool(true), SourceNode(position: start))
+      v = .bool(true)
     case UInt8(ascii: "f"):
       try literal("false")
-      return (.bool(false), SourceNode(position: start))
+      v = .bool(false)
     case UInt8(ascii: "n"):
       try literal("null")
-      return (.null, SourceNode(position: start))
+      v = .null
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-      return (try parseNumber(), SourceNode(position: start))
+      v = try parseNumber()
     default:
       throw error("invalid character '\(Unicode.Scalar(buf[i]))' looking for beginning of value")
     }
+    if entry >= 0 { entries[entry].size = Int32(entries.count - entry) }
+    return v
   }
 
   mutating func literal(_ word: String) throws(JSONError) {
@@ -152,17 +179,15 @@ struct JSONParser {
     if depth > JSONParser.maxDepth { throw error("exceeded max depth of \(JSONParser.maxDepth)") }
   }
 
-  mutating func parseObject(_ start: SourcePosition) throws(JSONError) -> (Value, SourceNode) {
+  mutating func parseObject() throws(JSONError) -> Value {
     try enter()
     defer { depth -= 1 }
     i += 1
     var map = ValueMap()
-    var keys: [SourcePosition] = []
-    var children: [SourceNode] = []
     skipSpace()
     if i < buf.count && buf[i] == UInt8(ascii: "}") {
       i += 1
-      return (.map(map), SourceNode(position: start))
+      return .map(map)
     }
     while true {
       skipSpace()
@@ -170,7 +195,7 @@ struct JSONParser {
         throw error("expected a string for an object key")
       }
       let keyStart = i
-      let keyPos = here()
+      let keyPos = positions ? advancePosition(to: i) : nil
       let key = try parseString()
       skipSpace()
       guard i < buf.count, buf[i] == UInt8(ascii: ":") else {
@@ -178,15 +203,11 @@ struct JSONParser {
       }
       i += 1
       skipSpace()
-      let (v, node) = try parseValue()
+      let v = try parseValue(key: keyPos)
       if map[key] != nil {
         throw error("duplicate key \"\(key)\"", at: keyStart)
       }
       map[key] = v
-      if positions {
-        keys.append(keyPos)
-        children.append(node)
-      }
       skipSpace()
       guard i < buf.count else { throw error("unexpected end of JSON input") }
       if buf[i] == UInt8(ascii: ",") {
@@ -199,25 +220,22 @@ struct JSONParser {
       }
       throw error("expected ',' or '}' after object member")
     }
-    return (.map(map), SourceNode(position: start, keyPositions: keys, children: children))
+    return .map(map)
   }
 
-  mutating func parseArray(_ start: SourcePosition) throws(JSONError) -> (Value, SourceNode) {
+  mutating func parseArray() throws(JSONError) -> Value {
     try enter()
     defer { depth -= 1 }
     i += 1
     var list: [Value] = []
-    var children: [SourceNode] = []
     skipSpace()
     if i < buf.count && buf[i] == UInt8(ascii: "]") {
       i += 1
-      return (.list(list), SourceNode(position: start))
+      return .list(list)
     }
     while true {
       skipSpace()
-      let (v, node) = try parseValue()
-      list.append(v)
-      if positions { children.append(node) }
+      list.append(try parseValue(key: nil))
       skipSpace()
       guard i < buf.count else { throw error("unexpected end of JSON input") }
       if buf[i] == UInt8(ascii: ",") {
@@ -230,7 +248,7 @@ struct JSONParser {
       }
       throw error("expected ',' or ']' after array element")
     }
-    return (.list(list), SourceNode(position: start, children: children))
+    return .list(list)
   }
 
   mutating func parseString() throws(JSONError) -> String {

@@ -144,6 +144,8 @@ extension Value {
   }
 
   /// The value at `path`, or nil when any step is missing.
+  /// Setting creates missing maps on the way but never list elements: a path through a
+  /// missing element changes nothing. Setting nil removes the member or element.
   public subscript(path path: ValuePath) -> Value? {
     get {
       var current = self
@@ -164,10 +166,14 @@ extension Value {
     }
   }
 
-  private mutating func setValue(_ newValue: Value?, at path: ArraySlice<ValuePath.Component>) {
+  /// Sets the value at `path`; false (and `self` unchanged) when the path cannot be set.
+  @discardableResult
+  private mutating func setValue(_ newValue: Value?, at path: ArraySlice<ValuePath.Component>)
+    -> Bool
+  {
     guard let first = path.first else {
       self = newValue ?? .null
-      return
+      return true
     }
     let rest = path.dropFirst()
     switch first {
@@ -176,19 +182,22 @@ extension Value {
         self[k] = newValue
       } else {
         var child = self[k] ?? .null
-        if child.isNull, newValue == nil { return }
-        child.setValue(newValue, at: rest)
+        if child.isNull, newValue == nil { return false }
+        guard child.setValue(newValue, at: rest) else { return false }
         self[k] = child
       }
+      return true
     case .index(let i):
-      guard case .list(var l) = self, l.indices.contains(i) else { return }
+      guard case .list(var l) = self, l.indices.contains(i) else { return false }
       self = .null
+      var changed = true
       if rest.isEmpty {
         if let newValue { l[i] = newValue } else { l.remove(at: i) }
       } else {
-        l[i].setValue(newValue, at: rest)
+        changed = l[i].setValue(newValue, at: rest)
       }
       self = .list(l)
+      return changed
     }
   }
 }

@@ -45,7 +45,9 @@ public struct ManifestDecoder: Sendable {
               continue
             }
             out.append(
-              ParsedDocument(value: item, source: node(at: path, in: doc), index: doc.index))
+              ParsedDocument(
+                value: item, source: doc.source.subtree(at: path, in: doc.value),
+                index: doc.index))
           }
         } else {
           out.append(doc)
@@ -67,25 +69,6 @@ public struct ManifestDecoder: Sendable {
       case .list(let items)? = m["items"]
     else { return nil }
     return items
-  }
-
-  func node(at path: ValuePath, in doc: ParsedDocument) -> SourceNode {
-    var node = doc.source
-    var value = doc.value
-    for c in path.components {
-      switch c {
-      case .key(let k):
-        guard case .map(let m) = value, let i = m.index(forKey: k), i < node.children.count
-        else { return node }
-        value = m.element(at: i).value
-        node = node.children[i]
-      case .index(let i):
-        guard case .list(let l) = value, i < l.count, i < node.children.count else { return node }
-        value = l[i]
-        node = node.children[i]
-      }
-    }
-    return node
   }
 
   func article(_ v: Value) -> String {

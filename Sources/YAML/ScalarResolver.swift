@@ -48,24 +48,56 @@ public enum ScalarResolver {
     return true
   }
 
-  static func equals(_ b: UnsafeBufferPointer<UInt8>, _ words: [String]) -> Bool {
-    for w in words where w.utf8.count == b.count && w.utf8.elementsEqual(b) { return true }
-    return false
+  /// The YAML 1.1 words go-yaml v2 resolves: booleans, nulls, infinities and NaN.
+  static func special(_ b: UnsafeBufferPointer<UInt8>) -> Value? {
+    switch b.count {
+    case 1:
+      switch b[0] {
+      case UInt8(ascii: "y"), UInt8(ascii: "Y"): return .bool(true)
+      case UInt8(ascii: "n"), UInt8(ascii: "N"): return .bool(false)
+      case UInt8(ascii: "~"): return .null
+      default: return nil
+      }
+    case 2...6:
+      if b.count == 4, b.elementsEqual(".NaN".utf8) { return .double(.nan) }
+      return word(b)
+    default:
+      return nil
+    }
   }
 
-  static let trueWords = ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]
-  static let falseWords = ["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]
-  static let nullWords = ["~", "null", "Null", "NULL"]
-
-  static func special(_ b: UnsafeBufferPointer<UInt8>) -> Value? {
-    guard b.count <= 6 else { return nil }
-    if equals(b, trueWords) { return .bool(true) }
-    if equals(b, falseWords) { return .bool(false) }
-    if equals(b, nullWords) { return .null }
-    if equals(b, [".nan", ".NaN", ".NAN"]) { return .double(.nan) }
-    if equals(b, [".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"]) { return .double(.infinity) }
-    if equals(b, ["-.inf", "-.Inf", "-.INF"]) { return .double(-.infinity) }
-    return nil
+  static func word(_ b: UnsafeBufferPointer<UInt8>) -> Value? {
+    // Every word has one of three spellings: lower, Capitalized or UPPER; for `.inf`
+    // and `.nan` (with an optional sign) the rule applies from the first letter.
+    var start = 0
+    if b[start] == UInt8(ascii: "+") || b[start] == UInt8(ascii: "-") { start += 1 }
+    if start < b.count, b[start] == UInt8(ascii: ".") { start += 1 }
+    guard start < b.count else { return nil }
+    let first = b[start]
+    let upperFirst = first >= 0x41 && first <= 0x5A
+    var lowerRest = true
+    var upperRest = true
+    for c in b[(start + 1)...] {
+      if c >= 0x61 && c <= 0x7A {
+        upperRest = false
+      } else if c >= 0x41 && c <= 0x5A {
+        lowerRest = false
+      } else {
+        return nil
+      }
+    }
+    if !(lowerRest || (upperFirst && upperRest)) { return nil }
+    var lowered = [UInt8](repeating: 0, count: b.count)
+    for (i, c) in b.enumerated() { lowered[i] = (c >= 0x41 && c <= 0x5A) ? c + 32 : c }
+    switch String(decoding: lowered, as: UTF8.self) {
+    case "yes", "true", "on": return .bool(true)
+    case "no", "false", "off": return .bool(false)
+    case "null": return .null
+    case ".nan": return .double(.nan)
+    case ".inf", "+.inf": return .double(.infinity)
+    case "-.inf": return .double(-.infinity)
+    default: return nil
+    }
   }
 
   /// go-yaml v2's numeric resolution: `_` removed, Go's ParseInt with base 0, then

@@ -40,28 +40,29 @@ public struct YAMLStream: Sendable {
 /// One node under construction: a mapping or a sequence.
 private struct Frame {
   var isMap: Bool
-  var position: SourcePosition
+  var entry: Int  // index of this node's entry in the document's source map
   var anchor: String?
   var map = ValueMap()
   var list: [Value] = []
-  var keyPositions: [SourcePosition] = []
-  var children: [SourceNode] = []
   var pendingKey: String?
-  var pendingKeyPosition = SourcePosition(line: 0, column: 0)
+  var pendingKeyPosition: SourcePosition?
   var pendingIsMerge = false
   var mergedKeys: Set<String> = []
   var nodeCount = 1
 
-  init(isMap: Bool, position: SourcePosition, anchor: String?) {
+  init(isMap: Bool, entry: Int, anchor: String?) {
     self.isMap = isMap
-    self.position = position
+    self.entry = entry
     self.anchor = anchor
+    // Most mappings in manifests have a handful of members: one allocation up front
+    // instead of a series of regrowths.
+    if isMap { map = ValueMap(minimumCapacity: 8) } else { list.reserveCapacity(4) }
   }
 }
 
 private struct Anchored {
   var value: Value
-  var node: SourceNode
+  var entries: Range<Int>
   var count: Int
 }
 
@@ -73,13 +74,14 @@ private struct YAMLStreamBuilder {
   var documents: [ParsedDocument] = []
   var errors: [YAMLError] = []
   var stack: [Frame] = []
+  var entries: [SourceMap.Entry] = []
   var anchors: [String: Anchored] = [:]
   var documentIndex = -1
-  var documentStart = SourcePosition(line: 1, column: 1)
   var documentFailed = false
   var skipDepth = 0  // > 0 while skipping the rest of a failed node
   var aliasExpansion = 0
-  var root: (Value, SourceNode)?
+  var root: Value?
+  var strings = StringInterner()
 
   init(input: UnsafeBufferPointer<UInt8>, file: String?, maxAliasExpansion: Int) {
     self.input = input
@@ -95,11 +97,9 @@ private struct YAMLStreamBuilder {
       return YAMLStream(documents: [], errors: errors)
     }
     defer { yaml_parser_delete(parser) }
-    if let base = input.baseAddress {
-      yaml_parser_set_input_string(parser, base, input.count)
-    } else {
-      let empty: [UInt8] = [0]
-      empty.withUnsafeBufferPointer { yaml_parser_set_input_string(parser, $0.baseAddress!, 0) }
+    let empty: [UInt8] = [0]
+    empty.withUnsafeBufferPointer { e in
+      yaml_parser_set_input_string(parser, input.baseAddress ?? e.baseAddress, input.count)
     }
     var event = yaml_event_t()
     while true {
@@ -117,22 +117,35 @@ private struct YAMLStreamBuilder {
 
   // MARK: Events
 
+  /// True when the innermost open node is a mapping waiting for a key.
+  var expectingKey: Bool {
+    guard let top = stack.indices.last else { return false }
+    return stack[top].isMap && stack[top].pendingKey == nil
+  }
+
+  /// The key position for a node starting now (set when it is a mapping's value).
+  var keyPositionForNewNode: SourcePosition? {
+    guard let top = stack.indices.last, stack[top].isMap else { return nil }
+    return stack[top].pendingKeyPosition
+  }
+
   mutating func handle(_ event: inout yaml_event_t) {
     let pos = SourcePosition(
       line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
     switch event.type {
     case YAML_DOCUMENT_START_EVENT:
       documentIndex += 1
-      documentStart = pos
       documentFailed = false
       skipDepth = 0
       aliasExpansion = 0
       anchors.removeAll(keepingCapacity: true)
       stack.removeAll(keepingCapacity: true)
+      entries = []
       root = nil
     case YAML_DOCUMENT_END_EVENT:
-      if !documentFailed, let (value, node) = root {
-        documents.append(ParsedDocument(value: value, source: node, index: documentIndex))
+      if !documentFailed, let value = root {
+        documents.append(
+          ParsedDocument(value: value, source: SourceMap(entries: entries), index: documentIndex))
       }
     case YAML_SCALAR_EVENT:
       if skipDepth > 0 { return }
@@ -146,14 +159,16 @@ private struct YAMLStreamBuilder {
         return
       }
       let isMap = event.type == YAML_MAPPING_START_EVENT
-      if let top = stack.last, top.isMap, top.pendingKey == nil {
+      if expectingKey {
         fail(at: pos, "mapping keys must be strings, not \(isMap ? "a mapping" : "a sequence")")
         skipDepth = 1
         return
       }
       let anchor =
         isMap ? string(event.data.mapping_start.anchor) : string(event.data.sequence_start.anchor)
-      stack.append(Frame(isMap: isMap, position: pos, anchor: anchor))
+      let entry = entries.count
+      entries.append(SourceMap.Entry(pos, key: keyPositionForNewNode))
+      stack.append(Frame(isMap: isMap, entry: entry, anchor: anchor))
     case YAML_MAPPING_END_EVENT, YAML_SEQUENCE_END_EVENT:
       if skipDepth > 0 {
         skipDepth -= 1
@@ -161,12 +176,12 @@ private struct YAMLStreamBuilder {
       }
       guard let frame = stack.popLast() else { return }
       let value: Value = frame.isMap ? .map(frame.map) : .list(frame.list)
-      let node = SourceNode(
-        position: frame.position, keyPositions: frame.keyPositions, children: frame.children)
+      entries[frame.entry].size = Int32(entries.count - frame.entry)
       if let anchor = frame.anchor {
-        anchors[anchor] = Anchored(value: value, node: node, count: frame.nodeCount)
+        anchors[anchor] = Anchored(
+          value: value, entries: frame.entry..<entries.count, count: frame.nodeCount)
       }
-      complete(value, node, count: frame.nodeCount)
+      complete(value, entry: frame.entry, count: frame.nodeCount)
     default:
       break
     }
@@ -175,20 +190,18 @@ private struct YAMLStreamBuilder {
   mutating func scalar(_ event: inout yaml_event_t, _ pos: SourcePosition) {
     let data = event.data.scalar
     let bytes = UnsafeBufferPointer(start: data.value, count: data.length)
-    let tag = string(data.tag)
+    let tag = data.tag == nil ? nil : string(data.tag)
     let plain = data.style == YAML_PLAIN_SCALAR_STYLE
     let value: Value
     if let tag, tag != "!" {
       guard let v = tagged(bytes, tag: tag, plain: plain, pos) else { return }
       value = v
     } else if plain {
-      value = ScalarResolver.resolvePlain(
-        bytes: bytes, text: String(decoding: bytes, as: UTF8.self))
+      value = ScalarResolver.resolvePlain(bytes: bytes, text: strings.string(bytes))
     } else {
-      value = .string(String(decoding: bytes, as: UTF8.self))
+      value = .string(strings.string(bytes))
     }
-    // A scalar in key position.
-    if let top = stack.last, top.isMap, top.pendingKey == nil {
+    if expectingKey {
       let top = stack.count - 1
       guard case .string(let key) = value else {
         let text = String(decoding: bytes, as: UTF8.self)
@@ -202,14 +215,15 @@ private struct YAMLStreamBuilder {
       }
       stack[top].pendingKey = key
       stack[top].pendingKeyPosition = pos
-      stack[top].pendingIsMerge = plain && key == "<<" && tag == nil
+      stack[top].pendingIsMerge = plain && tag == nil && key == "<<"
       return
     }
-    let node = SourceNode(position: pos)
-    if let anchor = string(data.anchor) {
-      anchors[anchor] = Anchored(value: value, node: node, count: 1)
+    let entry = entries.count
+    entries.append(SourceMap.Entry(pos, key: keyPositionForNewNode))
+    if data.anchor != nil, let anchor = string(data.anchor) {
+      anchors[anchor] = Anchored(value: value, entries: entry..<entry + 1, count: 1)
     }
-    complete(value, node, count: 1)
+    complete(value, entry: entry, count: 1)
   }
 
   mutating func tagged(
@@ -256,84 +270,114 @@ private struct YAMLStreamBuilder {
       skipDepth = Int.max / 2
       return
     }
-    if let top = stack.last, top.isMap, top.pendingKey == nil {
+    if expectingKey {
+      let top = stack.count - 1
       guard case .string(let key) = target.value else {
         fail(at: pos, "mapping keys must be strings; alias *\(name) is \(describe(target.value))")
-        skipDepth = 0
-        stack[stack.count - 1].pendingKey = "*" + name
+        stack[top].pendingKey = "*" + name
         return
       }
-      stack[stack.count - 1].pendingKey = key
-      stack[stack.count - 1].pendingKeyPosition = pos
+      stack[top].pendingKey = key
+      stack[top].pendingKeyPosition = pos
       return
     }
-    complete(target.value, target.node, count: target.count)
+    let entry = entries.count
+    entries.append(contentsOf: entries[target.entries])
+    let key = keyPositionForNewNode
+    entries[entry].keyLine = Int32(key?.line ?? 0)
+    entries[entry].keyColumn = Int32(key?.column ?? 0)
+    complete(target.value, entry: entry, count: target.count)
   }
 
-  /// A finished node goes into its parent (or becomes the document root).
-  mutating func complete(_ value: Value, _ node: SourceNode, count: Int) {
-    guard !stack.isEmpty else {
-      root = (value, node)
+  /// A finished node (whose entries start at `entry`) goes into its parent, or becomes
+  /// the document root.
+  mutating func complete(_ value: Value, entry: Int, count: Int) {
+    guard let top = stack.indices.last else {
+      root = value
       return
     }
-    let top = stack.count - 1
     stack[top].nodeCount += count
     if !stack[top].isMap {
       stack[top].list.append(value)
-      stack[top].children.append(node)
       return
     }
     guard let key = stack[top].pendingKey else { return }
     let keyPos = stack[top].pendingKeyPosition
     stack[top].pendingKey = nil
+    stack[top].pendingKeyPosition = nil
     if stack[top].pendingIsMerge {
       stack[top].pendingIsMerge = false
-      merge(value, node, at: keyPos)
+      merge(value, entry: entry, at: keyPos ?? SourcePosition(line: 0, column: 0))
       return
     }
     if let existing = stack[top].map.index(forKey: key) {
       if stack[top].mergedKeys.remove(key) != nil {
-        stack[top].map[key] = value
-        stack[top].keyPositions[existing] = keyPos
-        stack[top].children[existing] = node
+        // An explicit key overrides a merged one: drop the merged member (and its
+        // entries), then add this one at the end.
+        let old = subtrees(in: stack[top].entry + 1..<entry)[existing]
+        entries.removeSubrange(old)
+        stack[top].map.removeValue(forKey: key)
       } else {
-        let first = stack[top].keyPositions[existing]
-        fail(at: keyPos, "mapping key \"\(key)\" already defined at line \(first.line)")
+        let first = entries[subtrees(in: stack[top].entry + 1..<entry)[existing].lowerBound]
+        let line = first.keyLine
+        fail(
+          at: keyPos ?? SourcePosition(line: 0, column: 0),
+          "mapping key \"\(key)\" already defined at line \(line)")
+        return
       }
-      return
     }
-    stack[top].map[key] = value
-    stack[top].keyPositions.append(keyPos)
-    stack[top].children.append(node)
+    stack[top].map.appendNew(key, value)
   }
 
-  /// `<<: *base` or `<<: [*a, *b]`: members not already present are copied in.
-  mutating func merge(_ value: Value, _ node: SourceNode, at pos: SourcePosition) {
-    let sources: [(ValueMap, SourceNode)]
+  /// The entry ranges of consecutive sibling subtrees filling `range`.
+  func subtrees(in range: Range<Int>) -> [Range<Int>] {
+    var out: [Range<Int>] = []
+    var c = range.lowerBound
+    while c < range.upperBound {
+      let end = c + max(1, Int(entries[c].size))
+      out.append(c..<end)
+      c = end
+    }
+    return out
+  }
+
+  /// `<<: *base` or `<<: [*a, *b]`: members not already present are copied in, and the
+  /// merged value's entries are replaced by those members' entries.
+  mutating func merge(_ value: Value, entry: Int, at pos: SourcePosition) {
+    let top = stack.count - 1
+    let merged = Array(entries[entry...])
+    entries.removeSubrange(entry...)
+    // The source maps of the merged mappings, each with its own entries.
+    var sources: [(ValueMap, ArraySlice<SourceMap.Entry>)] = []
     switch value {
     case .map(let m):
-      sources = [(m, node)]
+      sources = [(m, merged[...])]
     case .list(let items):
-      var out: [(ValueMap, SourceNode)] = []
-      for (i, item) in items.enumerated() {
+      var c = 1
+      for item in items {
+        let size = c < merged.count ? max(1, Int(merged[c].size)) : 1
+        let slice = merged[min(c, merged.count)..<min(c + size, merged.count)]
+        c += size
         guard case .map(let m) = item else {
           fail(at: pos, "merge key << needs a mapping or a sequence of mappings")
           return
         }
-        out.append((m, i < node.children.count ? node.children[i] : node))
+        sources.append((m, slice))
       }
-      sources = out
     default:
       fail(at: pos, "merge key << needs a mapping or a sequence of mappings")
       return
     }
-    let top = stack.count - 1
-    for (m, n) in sources {
-      for (i, member) in m.enumerated() where stack[top].map[member.key] == nil {
+    for (m, slice) in sources {
+      var c = slice.startIndex + 1
+      for member in m {
+        let size = c < slice.endIndex ? max(1, Int(slice[c].size)) : 1
+        let memberEntries = slice[min(c, slice.endIndex)..<min(c + size, slice.endIndex)]
+        c += size
+        guard stack[top].map[member.key] == nil else { continue }
         stack[top].map[member.key] = member.value
         stack[top].mergedKeys.insert(member.key)
-        stack[top].keyPositions.append(pos)
-        stack[top].children.append(i < n.children.count ? n.children[i] : n)
+        entries.append(contentsOf: memberEntries)
       }
     }
   }
@@ -364,21 +408,26 @@ private struct YAMLStreamBuilder {
   func parserError(_ p: yaml_parser_t) -> YAMLError {
     let problem = p.problem.map { String(cString: $0) } ?? "malformed YAML"
     if p.error == YAML_READER_ERROR {
-      let pos = position(ofOffset: Int(p.problem_offset))
+      if let bad = firstInvalidUTF8() {
+        return error(
+          at: position(ofOffset: bad),
+          "invalid UTF-8: byte 0x\(String(input[bad], radix: 16, uppercase: true)) does not "
+            + "begin a valid UTF-8 sequence; manifests must be UTF-8 encoded")
+      }
       var message = problem
-      if problem.contains("UTF-8") || problem.contains("utf-8") {
-        message = "invalid UTF-8: \(problem) (byte 0x\(String(p.problem_value, radix: 16)))"
-      } else if problem.contains("control characters") {
+      if problem.contains("control characters") {
         message = "\(problem) (0x\(String(p.problem_value, radix: 16)))"
       }
-      return error(at: pos, message)
+      return error(at: position(ofOffset: Int(p.problem_offset)), message)
     }
     let mark = p.problem_mark
     let pos = SourcePosition(line: Int(mark.line) + 1, column: Int(mark.column) + 1)
     let offset = Int(mark.index)
     if problem.contains("cannot start any token"), offset < input.count, input[offset] == 0x09 {
-      return error(at: pos, "found a tab character where indentation is expected; YAML "
-        + "indentation must use spaces, not tabs")
+      return error(
+        at: pos,
+        "found a tab character where indentation is expected; YAML "
+          + "indentation must use spaces, not tabs")
     }
     var message = problem
     if let context = p.context.map({ String(cString: $0) }) {
@@ -386,6 +435,27 @@ private struct YAMLStreamBuilder {
       message += " (\(context) at line \(Int(cm.line) + 1), column \(Int(cm.column) + 1))"
     }
     return error(at: pos, message)
+  }
+
+  /// The offset of the first byte that does not start a valid UTF-8 sequence.
+  func firstInvalidUTF8() -> Int? {
+    var i = 0
+    let n = input.count
+    while i < n {
+      let b = input[i]
+      let length: Int
+      switch b {
+      case 0..<0x80: length = 1
+      case 0xC2...0xDF: length = 2
+      case 0xE0...0xEF: length = 3
+      case 0xF0...0xF4: length = 4
+      default: return i
+      }
+      if i + length > n { return i }
+      for k in 1..<length where input[i + k] & 0xC0 != 0x80 { return i }
+      i += length
+    }
+    return nil
   }
 
   /// Line and column of a byte offset (libyaml reports reader errors by offset).

@@ -41,7 +41,8 @@ import Testing
   }
 
   @Test func jsonFilesKeepPositions() {
-    let (docs, errors) = decode("{\n  \"kind\": \"A\",\n  \"metadata\": {\"name\": 1}\n}", json: true)
+    let (docs, errors) = decode(
+      "{\n  \"kind\": \"A\",\n  \"metadata\": {\"name\": 1}\n}", json: true)
     #expect(errors.isEmpty)
     #expect(docs.first?.position(of: "metadata.name") == SourcePosition(line: 3, column: 24))
   }

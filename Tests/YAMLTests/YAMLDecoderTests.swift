@@ -85,7 +85,8 @@ import Testing
         == "t.yaml:2:3: mapping key 1 is an integer, not a string; quote it (\"1\") to use it "
         + "as a string key")
     #expect(firstError("y: 2\n")?.message.contains("is a boolean") == true)
-    #expect(firstError("? [a, b]\n: c\n")?.message == "mapping keys must be strings, not a sequence")
+    #expect(
+      firstError("? [a, b]\n: c\n")?.message == "mapping keys must be strings, not a sequence")
   }
 
   @Test func tabIndentationIsExplained() {

@@ -87,17 +87,37 @@ public enum ScalarResolver {
       }
     }
     if !(lowerRest || (upperFirst && upperRest)) { return nil }
-    var lowered = [UInt8](repeating: 0, count: b.count)
-    for (i, c) in b.enumerated() { lowered[i] = (c >= 0x41 && c <= 0x5A) ? c + 32 : c }
-    switch String(decoding: lowered, as: UTF8.self) {
-    case "yes", "true", "on": return .bool(true)
-    case "no", "false", "off": return .bool(false)
-    case "null": return .null
-    case ".nan": return .double(.nan)
-    case ".inf", "+.inf": return .double(.infinity)
-    case "-.inf": return .double(-.infinity)
-    default: return nil
+    // Compare case-insensitively against the few words there are, without allocating.
+    func eq(_ w: StaticString) -> Bool {
+      guard w.utf8CodeUnitCount == b.count else { return false }
+      let p = w.utf8Start
+      for i in 0..<b.count {
+        let c = b[i]
+        let lower = (c >= 0x41 && c <= 0x5A) ? c + 32 : c
+        if lower != p[i] { return false }
+      }
+      return true
     }
+    switch b.count {
+    case 2:
+      if eq("on") { return .bool(true) }
+      if eq("no") { return .bool(false) }
+    case 3:
+      if eq("yes") { return .bool(true) }
+      if eq("off") { return .bool(false) }
+    case 4:
+      if eq("true") { return .bool(true) }
+      if eq("null") { return .null }
+      if eq(".nan") { return .double(.nan) }
+      if eq(".inf") { return .double(.infinity) }
+    case 5:
+      if eq("false") { return .bool(false) }
+      if eq("+.inf") { return .double(.infinity) }
+      if eq("-.inf") { return .double(-.infinity) }
+    default:
+      break
+    }
+    return nil
   }
 
   /// go-yaml v2's numeric resolution: `_` removed, Go's ParseInt with base 0, then

@@ -50,13 +50,14 @@ private struct Frame {
   var mergedKeys: Set<String> = []
   var nodeCount = 1
 
-  init(isMap: Bool, entry: Int, anchor: String?) {
+  init(isMap: Bool, entry: Int, anchor: String?, reserve: Bool = true) {
     self.isMap = isMap
     self.entry = entry
     self.anchor = anchor
+    guard reserve else { return }
     // Most mappings in manifests have a handful of members: one allocation up front
     // instead of a series of regrowths.
-    if isMap { map = ValueMap(minimumCapacity: 8) } else { list.reserveCapacity(4) }
+    if isMap { map = ValueMap(minimumCapacity: 6) } else { list.reserveCapacity(2) }
   }
 }
 
@@ -73,6 +74,11 @@ private struct YAMLStreamBuilder {
 
   var documents: [ParsedDocument] = []
   var errors: [YAMLError] = []
+  /// The innermost open node, kept out of `stack` so the hot path touches no array.
+  var cur = Frame(isMap: false, entry: 0, anchor: nil, reserve: false)
+  /// How many nodes are open (`cur` is meaningful when this is above 0).
+  var depth = 0
+  /// The open nodes around `cur`, outermost first.
   var stack: [Frame] = []
   var entries: [SourceMap.Entry] = []
   var anchors: [String: Anchored] = [:]
@@ -119,14 +125,12 @@ private struct YAMLStreamBuilder {
 
   /// True when the innermost open node is a mapping waiting for a key.
   var expectingKey: Bool {
-    guard let top = stack.indices.last else { return false }
-    return stack[top].isMap && stack[top].pendingKey == nil
+    depth > 0 && cur.isMap && cur.pendingKey == nil
   }
 
   /// The key position for a node starting now (set when it is a mapping's value).
   var keyPositionForNewNode: SourcePosition? {
-    guard let top = stack.indices.last, stack[top].isMap else { return nil }
-    return stack[top].pendingKeyPosition
+    depth > 0 && cur.isMap ? cur.pendingKeyPosition : nil
   }
 
   mutating func handle(_ event: inout yaml_event_t) {
@@ -140,12 +144,14 @@ private struct YAMLStreamBuilder {
       aliasExpansion = 0
       anchors.removeAll(keepingCapacity: true)
       stack.removeAll(keepingCapacity: true)
-      entries = []
+      depth = 0
+      entries.removeAll(keepingCapacity: true)
       root = nil
     case YAML_DOCUMENT_END_EVENT:
       if !documentFailed, let value = root {
         documents.append(
-          ParsedDocument(value: value, source: SourceMap(entries: entries), index: documentIndex))
+          ParsedDocument(
+            value: value, source: SourceMap(entries: Array(entries[...])), index: documentIndex))
       }
     case YAML_SCALAR_EVENT:
       if skipDepth > 0 { return }
@@ -168,13 +174,18 @@ private struct YAMLStreamBuilder {
         isMap ? string(event.data.mapping_start.anchor) : string(event.data.sequence_start.anchor)
       let entry = entries.count
       entries.append(SourceMap.Entry(pos, key: keyPositionForNewNode))
-      stack.append(Frame(isMap: isMap, entry: entry, anchor: anchor))
+      if depth > 0 { stack.append(cur) }
+      cur = Frame(isMap: isMap, entry: entry, anchor: anchor)
+      depth += 1
     case YAML_MAPPING_END_EVENT, YAML_SEQUENCE_END_EVENT:
       if skipDepth > 0 {
         skipDepth -= 1
         return
       }
-      guard let frame = stack.popLast() else { return }
+      guard depth > 0 else { return }
+      let frame = cur
+      depth -= 1
+      if depth > 0 { cur = stack.removeLast() }
       let value: Value = frame.isMap ? .map(frame.map) : .list(frame.list)
       entries[frame.entry].size = Int32(entries.count - frame.entry)
       if let anchor = frame.anchor {
@@ -202,20 +213,19 @@ private struct YAMLStreamBuilder {
       value = .string(strings.string(bytes))
     }
     if expectingKey {
-      let top = stack.count - 1
       guard case .string(let key) = value else {
         let text = String(decoding: bytes, as: UTF8.self)
         fail(
           at: pos,
           "mapping key \(text) is \(describe(value)), not a string; quote it (\"\(text)\") "
             + "to use it as a string key")
-        stack[top].pendingKey = text
-        stack[top].pendingKeyPosition = pos
+        cur.pendingKey = text
+        cur.pendingKeyPosition = pos
         return
       }
-      stack[top].pendingKey = key
-      stack[top].pendingKeyPosition = pos
-      stack[top].pendingIsMerge = plain && tag == nil && key == "<<"
+      cur.pendingKey = key
+      cur.pendingKeyPosition = pos
+      cur.pendingIsMerge = plain && tag == nil && key == "<<"
       return
     }
     let entry = entries.count
@@ -271,14 +281,13 @@ private struct YAMLStreamBuilder {
       return
     }
     if expectingKey {
-      let top = stack.count - 1
       guard case .string(let key) = target.value else {
         fail(at: pos, "mapping keys must be strings; alias *\(name) is \(describe(target.value))")
-        stack[top].pendingKey = "*" + name
+        cur.pendingKey = "*" + name
         return
       }
-      stack[top].pendingKey = key
-      stack[top].pendingKeyPosition = pos
+      cur.pendingKey = key
+      cur.pendingKeyPosition = pos
       return
     }
     let entry = entries.count
@@ -292,33 +301,33 @@ private struct YAMLStreamBuilder {
   /// A finished node (whose entries start at `entry`) goes into its parent, or becomes
   /// the document root.
   mutating func complete(_ value: Value, entry: Int, count: Int) {
-    guard let top = stack.indices.last else {
+    guard depth > 0 else {
       root = value
       return
     }
-    stack[top].nodeCount += count
-    if !stack[top].isMap {
-      stack[top].list.append(value)
+    cur.nodeCount += count
+    if !cur.isMap {
+      cur.list.append(value)
       return
     }
-    guard let key = stack[top].pendingKey else { return }
-    let keyPos = stack[top].pendingKeyPosition
-    stack[top].pendingKey = nil
-    stack[top].pendingKeyPosition = nil
-    if stack[top].pendingIsMerge {
-      stack[top].pendingIsMerge = false
+    guard let key = cur.pendingKey else { return }
+    let keyPos = cur.pendingKeyPosition
+    cur.pendingKey = nil
+    cur.pendingKeyPosition = nil
+    if cur.pendingIsMerge {
+      cur.pendingIsMerge = false
       merge(value, entry: entry, at: keyPos ?? SourcePosition(line: 0, column: 0))
       return
     }
-    if let existing = stack[top].map.index(forKey: key) {
-      if stack[top].mergedKeys.remove(key) != nil {
+    if let existing = cur.map.index(forKey: key) {
+      if cur.mergedKeys.remove(key) != nil {
         // An explicit key overrides a merged one: drop the merged member (and its
         // entries), then add this one at the end.
-        let old = subtrees(in: stack[top].entry + 1..<entry)[existing]
+        let old = subtrees(in: cur.entry + 1..<entry)[existing]
         entries.removeSubrange(old)
-        stack[top].map.removeValue(forKey: key)
+        cur.map.removeValue(forKey: key)
       } else {
-        let first = entries[subtrees(in: stack[top].entry + 1..<entry)[existing].lowerBound]
+        let first = entries[subtrees(in: cur.entry + 1..<entry)[existing].lowerBound]
         let line = first.keyLine
         fail(
           at: keyPos ?? SourcePosition(line: 0, column: 0),
@@ -326,7 +335,7 @@ private struct YAMLStreamBuilder {
         return
       }
     }
-    stack[top].map.appendNew(key, value)
+    cur.map.appendNew(key, value)
   }
 
   /// The entry ranges of consecutive sibling subtrees filling `range`.
@@ -344,7 +353,6 @@ private struct YAMLStreamBuilder {
   /// `<<: *base` or `<<: [*a, *b]`: members not already present are copied in, and the
   /// merged value's entries are replaced by those members' entries.
   mutating func merge(_ value: Value, entry: Int, at pos: SourcePosition) {
-    let top = stack.count - 1
     let merged = Array(entries[entry...])
     entries.removeSubrange(entry...)
     // The source maps of the merged mappings, each with its own entries.
@@ -374,9 +382,9 @@ private struct YAMLStreamBuilder {
         let size = c < slice.endIndex ? max(1, Int(slice[c].size)) : 1
         let memberEntries = slice[min(c, slice.endIndex)..<min(c + size, slice.endIndex)]
         c += size
-        guard stack[top].map[member.key] == nil else { continue }
-        stack[top].map[member.key] = member.value
-        stack[top].mergedKeys.insert(member.key)
+        guard cur.map[member.key] == nil else { continue }
+        cur.map[member.key] = member.value
+        cur.mergedKeys.insert(member.key)
         entries.append(contentsOf: memberEntries)
       }
     }

@@ -8,6 +8,7 @@ let package = Package(
     .executable(name: "mooring", targets: ["MooringCLI"]),
     .library(name: "Objects", targets: ["Objects"]),
     .library(name: "YAML", targets: ["YAML"]),
+    .library(name: "CEL", targets: ["CEL"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -25,6 +26,7 @@ let package = Package(
 
     .target(name: "Objects"),
     .target(name: "YAML", dependencies: ["Objects", "CYAML"]),
+    .target(name: "CEL", dependencies: ["Objects", "CRE2"]),
     .executableTarget(
       name: "MooringCLI",
       dependencies: [
@@ -35,6 +37,7 @@ let package = Package(
     .testTarget(name: "ObjectsTests", dependencies: ["Objects"]),
     .testTarget(name: "YAMLTests", dependencies: ["YAML", "Objects"]),
     .testTarget(name: "CRE2Tests", dependencies: ["CRE2", "CGit2"]),
+    .testTarget(name: "CELTests", dependencies: ["CEL", "Objects"]),
     .testTarget(name: "EndToEndTests", dependencies: ["Objects"]),
   ],
   swiftLanguageModes: [.v6]

@@ -19,10 +19,12 @@ public enum CELValue: Sendable {
   case type(CELType)
   /// `optional.of(v)` is `.optional(v)`; `optional.none()` is `.optional(nil)`.
   indirect case optional(CELValue?)
-  /// A value of an extension type (Quantity, IP, CIDR, URL, Semver, ...).
-  case opaque(any CELOpaqueValue)
+  /// A value of an extension type (Quantity, IP, CIDR, URL, Semver, ...). Boxed
+  /// (`indirect`), as is `error`, so a `CELValue` stays 17 bytes instead of 41: every
+  /// value the evaluator passes around is cheaper to copy.
+  indirect case opaque(any CELOpaqueValue)
   /// An evaluation error carried as a value.
-  case error(CELError)
+  indirect case error(CELError)
 }
 
 /// A value of an extension type. Implementations are immutable and Sendable.

@@ -30,7 +30,7 @@ let package = Package(
     .executableTarget(
       name: "MooringCLI",
       dependencies: [
-        "Objects", "YAML",
+        "Objects", "YAML", "CEL",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

@@ -106,11 +106,17 @@ private struct Checker {
     if let found = lookupIdent(name) {
       setType(e.id, found.type)
       references[e.id] = CELReference(name: found.name, value: found.value)
-      return found.name == name ? e : Expr(id: e.id, .ident(found.name))
+      return found.name == name ? e : Expr(id: e.id, .ident(absolute(found.name)))
     }
     setType(e.id, .error)
     report(e.id, "undeclared reference to '\(name)' (in container '\(container)')")
     return e
+  }
+
+  /// A resolved name as the rewritten tree carries it: with a container, a leading dot
+  /// keeps the evaluator from resolving it against the container again.
+  func absolute(_ name: String) -> String {
+    container.isEmpty || name.hasPrefix(".") ? name : "." + name
   }
 
   mutating func checkSelect(
@@ -122,7 +128,7 @@ private struct Checker {
     {
       setType(e.id, found.type)
       references[e.id] = CELReference(name: found.name, value: found.value)
-      return Expr(id: e.id, .ident(found.name))
+      return Expr(id: e.id, .ident(absolute(found.name)))
     }
     let newOperand = check(operand)
     var result = selectFieldType(e.id, operand: operand.id, optional: optional)
@@ -163,6 +169,11 @@ private struct Checker {
   mutating func checkCall(
     _ e: Expr, _ target: Expr?, _ function: String, _ args: [Expr]
   ) -> Expr {
+    if target == nil, function == "cel.@block", args.count == 2,
+      case .list(let bindings, let optionalIndices) = args[0].kind, optionalIndices.isEmpty
+    {
+      return checkBlock(e, args[0], bindings, args[1])
+    }
     var newArgs: [Expr] = []
     newArgs.reserveCapacity(args.count)
     for arg in args { newArgs.append(check(arg)) }
@@ -341,6 +352,29 @@ private struct Checker {
       report(id, message)
       return t
     }
+  }
+
+  /// `cel.@block([b0, b1, ...], result)`: each binding sees the ones before it as
+  /// `@index0`, `@index1`, ...; the result sees them all.
+  mutating func checkBlock(_ e: Expr, _ list: Expr, _ bindings: [Expr], _ result: Expr)
+    -> Expr
+  {
+    let scopeBase = locals.count
+    var checked: [Expr] = []
+    for (i, b) in bindings.enumerated() {
+      let c = check(b)
+      checked.append(c)
+      locals.append(("@index\(i)", subst.substitute(type(b.id), typeParamToDyn: false)))
+    }
+    setType(list.id, .list(.dyn))
+    let r = check(result)
+    locals.removeSubrange(scopeBase...)
+    setType(e.id, subst.substitute(type(result.id), typeParamToDyn: false))
+    return Expr(
+      id: e.id,
+      .call(
+        target: nil, function: "cel.@block",
+        args: [Expr(id: list.id, .list(elements: checked, optionalIndices: [])), r]))
   }
 
   mutating func checkComprehension(_ e: Expr, _ c: Expr.Comprehension) -> Expr {

@@ -77,13 +77,14 @@ enum StandardTime {
     }
   }
 
-  /// A duration accessor: whole hours, minutes, seconds or milliseconds in total
-  /// (truncated toward zero), as cel-go.
+  /// A duration accessor: whole hours, minutes or seconds in total (truncated toward
+  /// zero); milliseconds is the millisecond part of the second, as the CEL conformance
+  /// suite specifies (`duration('123.321456789s').getMilliseconds() == 321`).
   static func value(of field: Field, _ d: CELDuration) -> Int64 {
     switch field {
     case .hours: return d.seconds / 3600
     case .minutes: return d.seconds / 60
-    case .milliseconds: return d.seconds * 1000 + Int64(d.nanos / 1_000_000)
+    case .milliseconds: return Int64(d.nanos / 1_000_000)
     default: return d.seconds
     }
   }

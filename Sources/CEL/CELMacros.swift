@@ -83,6 +83,8 @@ extension CELParser.State {
       return binding(name, initial: args[1], result: args[2], at: offset)
     case ("optMap", 2), ("optFlatMap", 2):
       return optionalMap(function, target, args[0], args[1], at: offset)
+    case ("sortBy", 2):
+      return sortBy(target, args[0], args[1], at: offset)
     case ("block", 2), ("index", 1), ("iterVar", 2), ("accuVar", 2):
       guard case .ident("cel") = target.kind else { return nil }
       return blockMacro(function, args, at: offset)
@@ -184,6 +186,24 @@ extension CELParser.State {
       loopCondition: node(.literal(.bool(false)), at: offset),
       loopStep: node(.ident(name), at: offset), result: result)
     return node(.comprehension(fold), at: offset)
+  }
+
+  /// `l.sortBy(x, key)` (cel-go ext lists): binds the list once, maps it to keys, and
+  /// sorts by them: `cel.bind(@__sortBy_input__, l,
+  /// @__sortBy_input__.@sortByAssociatedKeys(@__sortBy_input__.map(x, key)))`.
+  private mutating func sortBy(_ target: Expr, _ variable: Expr, _ key: Expr, at offset: Int)
+    -> Expr
+  {
+    guard simpleName(variable) != nil else {
+      return macroError(
+        "sortBy(var, ...) variable name must be a simple identifier", variable, at: offset)
+    }
+    let input = "@__sortBy_input__"
+    let keys = listBuilder(
+      node(.ident(input), at: offset), variable, nil, filter: nil, transform: key, at: offset)
+    let sorted = call(
+      "@sortByAssociatedKeys", [keys], target: node(.ident(input), at: offset), at: offset)
+    return binding(input, initial: target, result: sorted, at: offset)
   }
 
   private mutating func optionalMap(

@@ -47,7 +47,11 @@ struct CELEvalCommand: ParsableCommand {
       guard !name.isEmpty, !file.isEmpty else {
         throw ValidationError("--var takes name=file, got \(name)=\(file)")
       }
-      guard let data = FileManager.default.contents(atPath: file) else {
+      let contents =
+        file == "-"
+        ? FileHandle.standardInput.readDataToEndOfFile()
+        : FileManager.default.contents(atPath: file)
+      guard let data = contents else {
         throw ValidationError("cannot read \(file)")
       }
       let value: Value

@@ -46,7 +46,11 @@ public struct ValueMap: Sendable {
   /// The position of `key` in order, or nil.
   @inlinable public func index(forKey key: String) -> Int? {
     if let index { return index[key] }
-    for i in members.indices where members[i].key == key { return i }
+    // Comparing lengths first skips most full string comparisons.
+    let n = key.utf8.count
+    for i in members.indices where members[i].key.utf8.count == n && members[i].key == key {
+      return i
+    }
     return nil
   }
 

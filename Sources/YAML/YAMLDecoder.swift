@@ -174,8 +174,9 @@ private struct YAMLStreamBuilder {
         isMap ? string(event.data.mapping_start.anchor) : string(event.data.sequence_start.anchor)
       let entry = entries.count
       entries.append(SourceMap.Entry(pos, key: keyPositionForNewNode))
-      if depth > 0 { stack.append(cur) }
-      cur = Frame(isMap: isMap, entry: entry, anchor: anchor)
+      var opened = Frame(isMap: isMap, entry: entry, anchor: anchor)
+      swap(&opened, &cur)  // moves, no retain/release of the frames' storage
+      if depth > 0 { stack.append(opened) }
       depth += 1
     case YAML_MAPPING_END_EVENT, YAML_SEQUENCE_END_EVENT:
       if skipDepth > 0 {
@@ -183,9 +184,10 @@ private struct YAMLStreamBuilder {
         return
       }
       guard depth > 0 else { return }
-      let frame = cur
+      var frame =
+        depth > 1 ? stack.removeLast() : Frame(isMap: false, entry: 0, anchor: nil, reserve: false)
+      swap(&frame, &cur)
       depth -= 1
-      if depth > 0 { cur = stack.removeLast() }
       let value: Value = frame.isMap ? .map(frame.map) : .list(frame.list)
       entries[frame.entry].size = Int32(entries.count - frame.entry)
       if let anchor = frame.anchor {

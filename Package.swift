@@ -9,9 +9,11 @@ let package = Package(
     .library(name: "Objects", targets: ["Objects"]),
     .library(name: "YAML", targets: ["YAML"]),
     .library(name: "CEL", targets: ["CEL"]),
+    .library(name: "Store", targets: ["Store"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
   ],
   targets: [
     // The only C/C++ surfaces: system libraries found with pkg-config.
@@ -27,6 +29,9 @@ let package = Package(
     .target(name: "Objects"),
     .target(name: "YAML", dependencies: ["Objects", "CYAML"]),
     .target(name: "CEL", dependencies: ["Objects", "CRE2"]),
+    .target(
+      name: "Store",
+      dependencies: ["Objects", .product(name: "GRDB", package: "GRDB.swift")]),
     .executableTarget(
       name: "MooringCLI",
       dependencies: [
@@ -38,6 +43,7 @@ let package = Package(
     .testTarget(name: "YAMLTests", dependencies: ["YAML", "Objects"]),
     .testTarget(name: "CRE2Tests", dependencies: ["CRE2", "CGit2"]),
     .testTarget(name: "CELTests", dependencies: ["CEL", "Objects"]),
+    .testTarget(name: "StoreTests", dependencies: ["Store", "Objects"]),
     .testTarget(name: "EndToEndTests", dependencies: ["Objects"]),
   ],
   swiftLanguageModes: [.v6]

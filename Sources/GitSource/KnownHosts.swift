@@ -1,0 +1,58 @@
+import Foundation
+
+/// Parsed OpenSSH `known_hosts` text: which host keys are trusted for which hosts.
+///
+/// Supported: plain host patterns (`host`, `host1,host2`, `[host]:port`, `*` and `?`
+/// wildcards, `!` negation), and `@revoked` markers. Hashed entries (`|1|salt|hash`) are
+/// not supported (they need HMAC-SHA1) and never match; use plain host names.
+struct KnownHosts: Sendable {
+  struct Entry: Sendable {
+    var patterns: [String]
+    var keyType: String
+    var key: [UInt8]
+    var revoked: Bool
+  }
+
+  var entries: [Entry]
+
+  init(text: String) {
+    var entries: [Entry] = []
+    for rawLine in text.split(whereSeparator: \.isNewline) {
+      var fields = rawLine.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+      guard let first = fields.first, !first.hasPrefix("#") else { continue }
+      var revoked = false
+      if first.hasPrefix("@") {
+        revoked = first == "@revoked"
+        fields.removeFirst()
+      }
+      guard fields.count >= 3, !fields[0].hasPrefix("|"),
+        let key = Data(base64Encoded: fields[2])
+      else { continue }
+      entries.append(
+        Entry(
+          patterns: fields[0].split(separator: ",").map(String.init), keyType: fields[1],
+          key: Array(key), revoked: revoked))
+    }
+    self.entries = entries
+  }
+
+  /// Whether `key` (the SSH wire-format public key blob) is trusted for `host` on `port`.
+  func trusts(host: String, port: Int, key: [UInt8]) -> Bool {
+    let name = port == 22 ? host : "[\(host)]:\(port)"
+    let matching = entries.filter { entry in Self.hostMatches(name, patterns: entry.patterns) }
+    if matching.contains(where: { $0.revoked && $0.key == key }) { return false }
+    return matching.contains { !$0.revoked && $0.key == key }
+  }
+
+  static func hostMatches(_ name: String, patterns: [String]) -> Bool {
+    var matched = false
+    for pattern in patterns {
+      if pattern.hasPrefix("!") {
+        if GlobMatcher.matches(String(pattern.dropFirst()), name.lowercased()) { return false }
+      } else if GlobMatcher.matches(pattern.lowercased(), name.lowercased()) {
+        matched = true
+      }
+    }
+    return matched
+  }
+}

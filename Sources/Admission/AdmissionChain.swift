@@ -33,7 +33,8 @@ public final class AdmissionChain: Sendable {
     var errors: [AdmissionConfigurationError] = []
     let crds = source.customResourceDefinitions()
     let mapper = AdmissionResourceMapper(customResourceDefinitions: crds)
-    let schemas = AdmissionSchemas(customResourceDefinitions: crds, errors: &errors)
+    let schemas = AdmissionSchemas(
+      customResourceDefinitions: crds, cache: cache, errors: &errors)
     var programs: [PolicyProgram] = []
     var names = Set<String>()
     for object in source.validatingAdmissionPolicies() {

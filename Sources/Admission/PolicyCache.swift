@@ -1,7 +1,7 @@
 import Objects
 import Synchronization
 
-/// Compiled policies and decoded bindings, reused across configurations while the object
+/// Compiled policies and CRD validators, reused across configurations while the object
 /// they came from is unchanged: keyed by name, checked by uid and resourceVersion when
 /// the object has both (objects from the store), else by the whole object (files).
 final class PolicyCache: Sendable {
@@ -28,6 +28,7 @@ final class PolicyCache: Sendable {
 
   private let policies = Mutex<[String: Entry<Result<PolicyProgram, AdmissionConfigurationError>>]>(
     [:])
+  private let validators = Mutex<[String: Entry<Result<CRDValidator, CRDError>>]>([:])
   private let compilations = Atomic<Int>(0)
 
   /// How many policies have been compiled (cache misses), for tests.
@@ -46,6 +47,21 @@ final class PolicyCache: Sendable {
     }
     compilations.add(1, ordering: .relaxed)
     policies.withLock { $0[name] = Entry(version: version, value: value) }
+    return value
+  }
+
+  /// The validator of a CRD object, built now unless this version is cached.
+  func validator(for crd: Value) -> Result<CRDValidator, CRDError> {
+    let version = Version(crd)
+    let name = crd["metadata"]?["name"]?.stringValue ?? ""
+    if let hit = validators.withLock({ $0[name] }), hit.version == version { return hit.value }
+    let value: Result<CRDValidator, CRDError>
+    do {
+      value = .success(try CRDValidator(crd: crd))
+    } catch {
+      value = .failure(error)
+    }
+    validators.withLock { $0[name] = Entry(version: version, value: value) }
     return value
   }
 

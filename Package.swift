@@ -10,6 +10,8 @@ let package = Package(
     .library(name: "YAML", targets: ["YAML"]),
     .library(name: "CEL", targets: ["CEL"]),
     .library(name: "Store", targets: ["Store"]),
+    .library(name: "Admission", targets: ["Admission"]),
+    .library(name: "GitSource", targets: ["GitSource"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,10 +34,12 @@ let package = Package(
     .target(
       name: "Store",
       dependencies: ["Objects", .product(name: "GRDB", package: "GRDB.swift")]),
+    .target(name: "Admission", dependencies: ["Objects", "CEL", "YAML"]),
+    .target(name: "GitSource", dependencies: ["CGit2"]),
     .executableTarget(
       name: "MooringCLI",
       dependencies: [
-        "Objects", "YAML", "CEL",
+        "Objects", "YAML", "CEL", "Store", "Admission",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -43,8 +47,10 @@ let package = Package(
     .testTarget(name: "YAMLTests", dependencies: ["YAML", "Objects"]),
     .testTarget(name: "CRE2Tests", dependencies: ["CRE2", "CGit2"]),
     .testTarget(name: "CELTests", dependencies: ["CEL", "Objects"]),
-    .testTarget(name: "StoreTests", dependencies: ["Store", "Objects"]),
-    .testTarget(name: "EndToEndTests", dependencies: ["Objects"]),
+    .testTarget(name: "StoreTests", dependencies: ["Store", "Objects", "YAML"]),
+    .testTarget(name: "AdmissionTests", dependencies: ["Admission", "CEL", "YAML", "Objects"]),
+    .testTarget(name: "GitSourceTests", dependencies: ["GitSource"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["Objects", "Store"]),
   ],
   swiftLanguageModes: [.v6]
 )

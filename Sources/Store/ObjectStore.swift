@@ -110,6 +110,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
   case expired(requested: Int64, oldest: Int64)
   /// The kind is not registered.
   case unknownResource(GroupResource)
+  /// No registered kind has this apiVersion and kind.
+  case noKind(GroupVersionKind)
+  /// A malformed request, such as an unsupported field selector (HTTP 400).
+  case badRequest(String)
   /// A namespaced object whose Namespace does not exist (or is terminating).
   case namespaceNotFound(String)
   case forbidden(String)
@@ -129,6 +133,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case .expired(let r, let oldest):
       return "too old resource version: \(r) (\(oldest))"
     case .unknownResource(let r): return "the server doesn't have a resource type \"\(r)\""
+    case .noKind(let gvk):
+      return "no matches for kind \"\(gvk.kind)\" in version \"\(gvk.apiVersion)\""
+    case .badRequest(let why): return why
     case .namespaceNotFound(let n): return "namespaces \"\(n)\" not found"
     case .forbidden(let why): return why
     case .tooSlow(let r): return "watch closed: the client fell behind; resume from \(r)"

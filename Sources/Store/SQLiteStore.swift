@@ -1,1 +1,238 @@
+import Foundation
 import GRDB
+import Objects
+import Synchronization
+
+/// The embedded store: `ObjectStore` on one SQLite file (GRDB over the system SQLite),
+/// in WAL mode with one writer and concurrent readers.
+///
+/// Every write transaction takes the next revisions, writes the objects, their label and
+/// owner rows, the change log and the audit trail, and commits; the committed changes are
+/// then published to watchers in commit order while the writer lock is still held.
+/// Readers see consistent snapshots (WAL), so a list and its revision always agree.
+public final class SQLiteStore: ObjectStore {
+  /// How the store opens.
+  public struct Configuration: Sendable {
+    /// `synchronous=FULL`: a commit is on disk when the call returns (etcd's promise).
+    /// Off: `synchronous=NORMAL`, which survives a process crash but not a power loss.
+    public var durable = true
+    /// Events a watcher may have pending before it is closed as too slow.
+    public var watchCapacity = 10_000
+    /// How often live watchers get a BOOKMARK.
+    public var bookmarkInterval: Duration = .seconds(60)
+    /// Run the garbage collector in the background after deletions that need it.
+    public var automaticGarbageCollection = true
+    /// Seconds since 1970, for timestamps (tests may fix it).
+    public var clock: @Sendable () -> Double = { Date().timeIntervalSince1970 }
+
+    public init() {}
+  }
+
+  private struct State {
+    var registry: TypeRegistry
+    var revision: Int64
+    var collectorScheduled = false
+  }
+
+  /// The database file.
+  public let path: String
+  let pool: DatabasePool
+  let configuration: Configuration
+  private let state: Mutex<State>
+  let hub: WatchHub
+
+  /// Opens (creating if needed) the store at `path`, with the built-in kinds and every
+  /// stored CRD's kinds registered.
+  public init(path: String, configuration: Configuration = Configuration()) throws(StoreError) {
+    self.path = path
+    self.configuration = configuration
+    var config = GRDB.Configuration()
+    let durable = configuration.durable
+    config.busyMode = .timeout(10)
+    config.prepareDatabase { db in
+      try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+    }
+    do {
+      pool = try DatabasePool(path: path, configuration: config)
+      let (revision, crds) = try pool.write { db in
+        try StoreSchema.create(db)
+        let revision = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'revision'")
+        let crds = try Data.fetchAll(
+          db, sql: "SELECT data FROM objects WHERE grp = ? AND resource = ?",
+          arguments: [
+            BuiltinTypes.customResourceDefinitions.group,
+            BuiltinTypes.customResourceDefinitions.resource,
+          ])
+        return (revision ?? 0, crds)
+      }
+      var registry = BuiltinTypes.registry
+      for data in crds {
+        if let t = try? ResourceType(customResourceDefinition: StoredObject.decode(data)) {
+          registry.register(t)
+        }
+      }
+      state = Mutex(State(registry: registry, revision: revision))
+      hub = WatchHub(revision: revision, capacity: configuration.watchCapacity)
+    } catch let e as StoreError {
+      throw e
+    } catch {
+      throw .storage("cannot open \(path): \(error)")
+    }
+  }
+
+  deinit { hub.closeAll() }
+
+  public var registry: TypeRegistry { state.withLock { $0.registry } }
+
+  public func currentRevision() async throws(StoreError) -> Int64 {
+    state.withLock { $0.revision }
+  }
+
+  /// The oldest revision a watch or a continued list can start from.
+  public func compactedRevision() throws(StoreError) -> Int64 {
+    try read { db in
+      try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'compacted'") ?? 0
+    }
+  }
+
+  /// Number of open watchers.
+  public var watcherCount: Int { hub.count }
+
+  // MARK: - Reads
+
+  public func get(_ key: ObjectKey) async throws(StoreError) -> Object {
+    let registry = self.registry
+    guard registry.type(for: key.resource) != nil else { throw .unknownResource(key.resource) }
+    let data = try read { db in
+      try Data.fetchOne(
+        db.cachedStatement(
+          sql:
+            "SELECT data FROM objects WHERE grp = ? AND resource = ? AND namespace = ? AND name = ?"
+        ),
+        arguments: [
+          key.resource.group, key.resource.resource, StoredObject.namespaceColumn(key), key.name,
+        ])
+    }
+    guard let data else { throw .notFound(key) }
+    return try StoredObject.decode(data)
+  }
+
+  public func list(_ resource: GroupResource, _ options: ListOptions) async throws(StoreError)
+    -> ObjectList
+  {
+    guard let type = registry.type(for: resource) else { throw .unknownResource(resource) }
+    let filter = try WatchFilter(type, options)
+    let token = try options.continueToken.map { (t: String) throws(StoreError) in
+      try ContinueToken(decoding: t)
+    }
+    return try read { db in
+      try ListQuery(db: db, filter: filter, limit: options.limit, token: token).run()
+    }
+  }
+
+  // MARK: - Writes
+
+  public func create(_ object: Object, context: WriteContext) async throws(StoreError) -> Object {
+    try write(context) { (tx) throws(StoreError) in try tx.create(object) }
+  }
+
+  public func update(_ object: Object, context: WriteContext) async throws(StoreError) -> Object {
+    try write(context) { (tx) throws(StoreError) in try tx.update(object) }
+  }
+
+  public func updateStatus(_ object: Object, context: WriteContext) async throws(StoreError)
+    -> Object
+  {
+    try write(context) { (tx) throws(StoreError) in try tx.updateStatus(object) }
+  }
+
+  public func delete(_ key: ObjectKey, options: DeleteOptions, context: WriteContext)
+    async throws(StoreError) -> Object?
+  {
+    try write(context) { (tx) throws(StoreError) in try tx.delete(key, options: options) }
+  }
+
+  public func transaction(
+    context: WriteContext, _ body: (inout any StoreTransaction) throws(StoreError) -> Void
+  ) async throws(StoreError) -> Int64 {
+    try write(context) { (tx) throws(StoreError) in
+      var any: any StoreTransaction = tx
+      try body(&any)
+      guard let back = any as? SQLiteTransaction else {
+        throw .storage("a transaction body replaced its transaction")
+      }
+      tx = back
+      return tx.revision
+    }
+  }
+
+  /// Runs `body` in one write transaction and publishes what it changed.
+  ///
+  /// Blocks the calling thread while another write holds SQLite's single writer lock;
+  /// writes are short (one transaction), and publishing under that lock is what keeps
+  /// watch events in commit order.
+  func write<T>(
+    _ context: WriteContext, _ body: (inout SQLiteTransaction) throws(StoreError) -> T
+  ) throws(StoreError) -> T {
+    var failure: StoreError?
+    var result: T?
+    var scheduleCollector = false
+    do {
+      try pool.writeWithoutTransaction { db in
+        var tx: SQLiteTransaction?
+        try db.inTransaction(.immediate) {
+          let (registry, revision) = state.withLock { ($0.registry, $0.revision) }
+          var t = SQLiteTransaction(
+            db: db, registry: registry, revision: revision, context: context,
+            now: configuration.clock())
+          do {
+            result = try body(&t)
+          } catch {
+            failure = (error as? StoreError) ?? .storage("\(error)")
+            return .rollback
+          }
+          if t.revision != revision {
+            try db.cachedStatement(sql: "UPDATE meta SET value = ? WHERE key = 'revision'")
+              .execute(arguments: [t.revision])
+          }
+          tx = t
+          return .commit
+        }
+        guard let tx else { return }
+        state.withLock { s in
+          s.revision = tx.revision
+          if tx.registryChanged { s.registry = tx.registry }
+          if tx.collectorNeeded && configuration.automaticGarbageCollection
+            && !s.collectorScheduled
+          {
+            s.collectorScheduled = true
+            scheduleCollector = true
+          }
+        }
+        hub.publish(tx.changes)
+      }
+    } catch {
+      throw .storage("\(error)")
+    }
+    if let failure { throw failure }
+    if scheduleCollector {
+      Task { [self] in
+        state.withLock { $0.collectorScheduled = false }
+        _ = try? collectGarbage()
+      }
+    }
+    guard let result else { throw .storage("the transaction produced no result") }
+    return result
+  }
+
+  /// Runs `body` on a consistent read snapshot.
+  func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    do {
+      return try pool.read(body)
+    } catch let e as StoreError {
+      throw e
+    } catch {
+      throw .storage("\(error)")
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import GRDB
+
+/// One write as the audit trail keeps it: who, when, from where, what.
+public struct AuditRecord: Sendable, Hashable {
+  public var revision: Int64
+  /// Seconds since 1970.
+  public var time: Double
+  public var actor: String
+  public var source: String
+  /// `create`, `update`, `update/status` or `delete`.
+  public var verb: String
+  public var key: ObjectKey
+  public var uid: String
+}
+
+/// Which audit records to read; every condition given must hold.
+public struct AuditQuery: Sendable {
+  public var resource: GroupResource?
+  public var namespace: String?
+  public var name: String?
+  public var actor: String?
+  /// Seconds since 1970, inclusive.
+  public var since: Double?
+  /// Seconds since 1970, exclusive.
+  public var until: Double?
+  /// At most this many, newest first (0: all).
+  public var limit: Int
+
+  public init(
+    resource: GroupResource? = nil, namespace: String? = nil, name: String? = nil,
+    actor: String? = nil, since: Double? = nil, until: Double? = nil, limit: Int = 0
+  ) {
+    self.resource = resource
+    self.namespace = namespace
+    self.name = name
+    self.actor = actor
+    self.since = since
+    self.until = until
+    self.limit = limit
+  }
+}
+
+extension SQLiteStore {
+  /// The audit trail, newest first. Kept after the change log is compacted.
+  public func audit(_ query: AuditQuery) throws(StoreError) -> [AuditRecord] {
+    var conditions: [String] = []
+    var args: StatementArguments = []
+    func add(_ sql: String, _ value: some DatabaseValueConvertible) {
+      conditions.append(sql)
+      _ = args.append(contentsOf: [value])
+    }
+    if let r = query.resource {
+      add("grp = ?", r.group)
+      add("resource = ?", r.resource)
+    }
+    if let ns = query.namespace { add("namespace = ?", ns) }
+    if let name = query.name { add("name = ?", name) }
+    if let actor = query.actor { add("actor = ?", actor) }
+    if let since = query.since { add("time >= ?", since) }
+    if let until = query.until { add("time < ?", until) }
+    var sql = "SELECT rv, time, actor, source, verb, grp, resource, namespace, name, uid FROM audit"
+    if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+    sql += " ORDER BY rv DESC"
+    if query.limit > 0 { sql += " LIMIT \(query.limit)" }
+    let finalSQL = sql
+    let finalArgs = args
+    return try read { db in
+      try Row.fetchAll(db, sql: finalSQL, arguments: finalArgs).map { row in
+        let ns: String = row[7]
+        return AuditRecord(
+          revision: row[0], time: row[1], actor: row[2], source: row[3], verb: row[4],
+          key: ObjectKey(
+            GroupResource(group: row[5], resource: row[6]), namespace: ns.isEmpty ? nil : ns,
+            name: row[8]),
+          uid: row[9])
+      }
+    }
+  }
+}

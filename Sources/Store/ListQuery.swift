@@ -1,0 +1,145 @@
+import Foundation
+import GRDB
+import Objects
+
+/// One page of a list, read on one snapshot. The first page is read at the current
+/// revision; a continued page is read at the revision of its token, reconstructing from
+/// the change log the state of every object changed since, so all pages of a listing
+/// are one consistent snapshot (or Expired once that history is compacted).
+struct ListQuery {
+  let db: Database
+  let filter: WatchFilter
+  let limit: Int
+  let token: ContinueToken?
+
+  func run() throws -> ObjectList {
+    let current = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'revision'") ?? 0
+    let compacted =
+      try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'compacted'") ?? 0
+    let revision = token?.revision ?? current
+    if let token, token.revision < compacted {
+      throw StoreError.expired(requested: token.revision, oldest: compacted)
+    }
+    let historical = revision < current ? try statesAt(revision) : []
+    var items: [Object] = []
+    var more = false
+    var h = 0
+    let rows = try Row.fetchCursor(
+      db, sql: scanSQL(at: revision < current ? revision : nil).0,
+      arguments: scanSQL(at: revision < current ? revision : nil).1)
+    var pending = try rows.next()
+    // Merge current rows unchanged since `revision` with reconstructed states, by key.
+    while true {
+      let next: (String, String, Data)
+      if let row = pending {
+        let key = (row[0] as String, row[1] as String)
+        if h < historical.count, (historical[h].0, historical[h].1) < key {
+          next = historical[h]
+          h += 1
+        } else {
+          next = (key.0, key.1, row[3])
+          pending = try rows.next()
+        }
+      } else if h < historical.count {
+        next = historical[h]
+        h += 1
+      } else {
+        break
+      }
+      let object = try StoredObject.decode(next.2)
+      guard filter.matches(object) else { continue }
+      if limit > 0 && items.count == limit {
+        more = true
+        break
+      }
+      items.append(object)
+    }
+    var list = ObjectList(items: items, resourceVersion: revision)
+    if more, let last = items.last {
+      list.continueToken =
+        ContinueToken(revision: revision, namespace: last.namespace ?? "", name: last.name ?? "")
+        .encoded
+    }
+    return list
+  }
+
+  /// The scan of current rows (unchanged since `revision` when given), after the token's
+  /// key, with the namespace, exact name and one label requirement pushed into SQL.
+  private func scanSQL(at revision: Int64?) -> (String, StatementArguments) {
+    var args: StatementArguments = [filter.resource.group, filter.resource.resource]
+    var sql: String
+    var conditions: [String] = []
+    if let requirement = pushedLabel {
+      let marks = Array(repeating: "?", count: requirement.values.count).joined(separator: ", ")
+      sql = """
+        SELECT o.namespace, o.name, o.rv, o.data FROM labels l JOIN objects o
+        ON o.grp = l.grp AND o.resource = l.resource AND o.namespace = l.namespace
+        AND o.name = l.name WHERE l.grp = ? AND l.resource = ? AND l.key = ?
+        AND l.value IN (\(marks))
+        """
+      _ = args.append(contentsOf: StatementArguments([requirement.key] + requirement.values))
+    } else {
+      sql =
+        "SELECT o.namespace, o.name, o.rv, o.data FROM objects o WHERE o.grp = ? AND o.resource = ?"
+    }
+    if let ns = filter.namespace ?? filter.fields.requiresExactMatch("metadata.namespace") {
+      conditions.append("o.namespace = ?")
+      _ = args.append(contentsOf: [ns])
+    }
+    if let name = filter.fields.requiresExactMatch("metadata.name") {
+      conditions.append("o.name = ?")
+      _ = args.append(contentsOf: [name])
+    }
+    if let token {
+      conditions.append("(o.namespace, o.name) > (?, ?)")
+      _ = args.append(contentsOf: [token.namespace, token.name])
+    }
+    if let revision {
+      conditions.append("o.rv <= ?")
+      _ = args.append(contentsOf: [revision])
+    }
+    for c in conditions { sql += " AND " + c }
+    sql += " ORDER BY o.namespace, o.name"
+    return (sql, args)
+  }
+
+  /// The first equality or set requirement, answered by the labels index.
+  private var pushedLabel: LabelSelector.Requirement? {
+    filter.labels.requirements.first {
+      ($0.operator == .equals || $0.operator == .doubleEquals || $0.operator == .in)
+        && !$0.values.isEmpty
+    }
+  }
+
+  /// The state at `revision` of every object of the kind changed after it, sorted by key.
+  private func statesAt(_ revision: Int64) throws -> [(String, String, Data)] {
+    var sql = """
+      SELECT DISTINCT namespace, name FROM changes
+      WHERE grp = ? AND resource = ? AND rv > ?
+      """
+    var args: StatementArguments = [filter.resource.group, filter.resource.resource, revision]
+    if let ns = filter.namespace {
+      sql += " AND namespace = ?"
+      _ = args.append(contentsOf: [ns])
+    }
+    var states: [(String, String, Data)] = []
+    let before = try db.cachedStatement(
+      sql: """
+        SELECT type, data FROM changes WHERE grp = ? AND resource = ? AND namespace = ?
+        AND name = ? AND rv <= ? ORDER BY rv DESC LIMIT 1
+        """)
+    for row in try Row.fetchAll(db, sql: sql, arguments: args) {
+      let ns: String = row[0]
+      let name: String = row[1]
+      if let token, (ns, name) <= (token.namespace, token.name) { continue }
+      guard
+        let last = try Row.fetchOne(
+          before,
+          arguments: [filter.resource.group, filter.resource.resource, ns, name, revision]),
+        (last[0] as String) != WatchEvent.Kind.deleted.rawValue
+      else { continue }
+      states.append((ns, name, last[1]))
+    }
+    return states.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+  }
+}

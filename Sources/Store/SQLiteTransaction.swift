@@ -1,0 +1,528 @@
+import Foundation
+import GRDB
+import Objects
+
+/// The writes of one SQLite transaction, with kube-apiserver's rules: server-set metadata,
+/// optimistic concurrency, generation, the status subresource, finalizers, namespaces and
+/// CRD registration. Every change gets the next revision; the change log, audit trail,
+/// label and owner rows are written beside the object.
+struct SQLiteTransaction: StoreTransaction {
+  let db: Database
+  var registry: TypeRegistry
+  /// The last revision assigned.
+  var revision: Int64
+  let context: WriteContext
+  let now: Double
+  private(set) var changes: [CommittedChange] = []
+  private(set) var registryChanged = false
+  /// Set when a change leaves work for the garbage collector.
+  private(set) var collectorNeeded = false
+
+  init(db: Database, registry: TypeRegistry, revision: Int64, context: WriteContext, now: Double) {
+    self.db = db
+    self.registry = registry
+    self.revision = revision
+    self.context = context
+    self.now = now
+  }
+
+  // MARK: - StoreTransaction
+
+  func get(_ key: ObjectKey) throws(StoreError) -> Object {
+    guard registry.type(for: key.resource) != nil else { throw .unknownResource(key.resource) }
+    guard let object = try load(key) else { throw .notFound(key) }
+    return object
+  }
+
+  mutating func create(_ input: Object) throws(StoreError) -> Object {
+    let type = try type(of: input)
+    var object = input
+    if !type.namespaced { object.namespace = nil }
+    var errors = object.validateBasics()
+    if type.namespaced, (object.namespace ?? "").isEmpty {
+      errors.append(.required("metadata.namespace"))
+    }
+    guard errors.isEmpty else { throw .invalid(key(type, object), errors) }
+    if type.namespaced, let namespace = object.namespace { try requireNamespace(namespace) }
+    if (object.name ?? "").isEmpty {
+      object.name = try generateName(type, object)
+    }
+    let key = key(type, object)
+    if try exists(key) { throw .alreadyExists(key) }
+    var extra: ResourceType?
+    if type.groupResource == BuiltinTypes.customResourceDefinitions {
+      extra = try crdType(object, replacing: nil)
+    }
+    object.uid = UUID().uuidString.lowercased()
+    object.creationTimestamp = StoredObject.timestamp(now)
+    object.generation = 1
+    object.deletionTimestamp = nil
+    object.value[path: "metadata.deletionGracePeriodSeconds"] = nil
+    if type.hasStatusSubresource { object.status = nil }
+    if type.groupResource == BuiltinTypes.namespaces {
+      object.status = ["phase": "Active"]
+    }
+    if let extra {
+      registry.register(extra)
+      registryChanged = true
+    }
+    return try write(type, key, object, old: nil, verb: "create")
+  }
+
+  mutating func update(_ input: Object) throws(StoreError) -> Object {
+    let type = try type(of: input)
+    let key = key(type, input)
+    guard let old = try load(key) else { throw .notFound(key) }
+    try checkPreconditions(key, input, old)
+    var object = input
+    if !type.namespaced { object.namespace = nil }
+    let errors = object.validateBasics()
+    guard errors.isEmpty else { throw .invalid(key, errors) }
+    object.uid = old.uid
+    object.creationTimestamp = old.creationTimestamp
+    object.deletionTimestamp = old.deletionTimestamp
+    object.value[path: "metadata.deletionGracePeriodSeconds"] =
+      old.value[path: "metadata.deletionGracePeriodSeconds"]
+    if type.hasStatusSubresource { object.status = old.status }
+    if old.deletionTimestamp != nil {
+      let added = Set(object.finalizers).subtracting(old.finalizers)
+      if !added.isEmpty {
+        throw .invalid(
+          key,
+          [
+            .forbidden(
+              "metadata.finalizers",
+              "no new finalizers can be added if the object is being deleted, found new finalizers \(added.sorted())"
+            )
+          ])
+      }
+    }
+    object.generation =
+      Self.specChanged(old, object) ? (old.generation ?? 0) + 1 : (old.generation ?? 1)
+    object.resourceVersion = old.resourceVersion
+    if object == old { return old }
+    if type.groupResource == BuiltinTypes.customResourceDefinitions {
+      let t = try crdType(object, replacing: old)
+      registry.register(t)
+      registryChanged = true
+    }
+    if old.deletionTimestamp != nil, object.finalizers.isEmpty {
+      return try remove(type, key, object, verb: "update")
+    }
+    return try write(type, key, object, old: old, verb: "update")
+  }
+
+  mutating func updateStatus(_ input: Object) throws(StoreError) -> Object {
+    let type = try type(of: input)
+    let key = key(type, input)
+    guard let old = try load(key) else { throw .notFound(key) }
+    try checkPreconditions(key, input, old)
+    var object = old
+    object.status = input.status
+    if object == old { return old }
+    return try write(type, key, object, old: old, verb: "update/status")
+  }
+
+  mutating func delete(_ key: ObjectKey, options: DeleteOptions) throws(StoreError) -> Object? {
+    guard let type = registry.type(for: key.resource) else {
+      throw .unknownResource(key.resource)
+    }
+    guard let old = try load(key) else { throw .notFound(key) }
+    if let rv = options.preconditionResourceVersion, rv != old.resourceVersion {
+      throw .conflict(
+        key,
+        "Precondition failed: ResourceVersion in precondition: \(rv), ResourceVersion in object meta: \(old.resourceVersion ?? "")"
+      )
+    }
+    var object = old
+    var finalizers = old.finalizers
+    switch options.propagation {
+    case .foreground where !finalizers.contains(Self.foregroundFinalizer):
+      if try hasDependents(old) { finalizers.append(Self.foregroundFinalizer) }
+    case .orphan where !finalizers.contains(Self.orphanFinalizer):
+      if try hasDependents(old) { finalizers.append(Self.orphanFinalizer) }
+    default: break
+    }
+    let terminating =
+      type.groupResource == BuiltinTypes.namespaces
+      || type.groupResource == BuiltinTypes.customResourceDefinitions
+    if finalizers.isEmpty && !terminating {
+      try remove(type, key, old, verb: "delete")
+      return nil
+    }
+    if old.deletionTimestamp != nil && finalizers == old.finalizers { return old }
+    object.finalizers = finalizers
+    if object.deletionTimestamp == nil {
+      object.deletionTimestamp = StoredObject.timestamp(now)
+      object.value[path: "metadata.deletionGracePeriodSeconds"] = 0
+    }
+    if type.groupResource == BuiltinTypes.namespaces {
+      object.value[path: "status.phase"] = "Terminating"
+    }
+    collectorNeeded = true
+    return try write(type, key, object, old: old, verb: "delete")
+  }
+
+  // MARK: - Used by the garbage collector
+
+  /// Keys of every object of `resource` (in `namespace` when given).
+  func keys(of resource: GroupResource, namespace: String? = nil) throws(StoreError) -> [ObjectKey]
+  {
+    try sql {
+      var sql = "SELECT namespace, name FROM objects WHERE grp = ? AND resource = ?"
+      var args: StatementArguments = [resource.group, resource.resource]
+      if let namespace {
+        sql += " AND namespace = ?"
+        _ = args.append(contentsOf: [namespace])
+      }
+      return try Row.fetchAll(db, sql: sql, arguments: args).map { row in
+        let ns: String = row[0]
+        return ObjectKey(resource, namespace: ns.isEmpty ? nil : ns, name: row[1])
+      }
+    }
+  }
+
+  /// Keys of every object in `namespace`, of any kind.
+  func keys(inNamespace namespace: String) throws(StoreError) -> [ObjectKey] {
+    try sql {
+      try Row.fetchAll(
+        db, sql: "SELECT grp, resource, name FROM objects WHERE namespace = ?",
+        arguments: [namespace]
+      ).map { row in
+        ObjectKey(
+          GroupResource(group: row[0], resource: row[1]), namespace: namespace, name: row[2])
+      }
+    }
+  }
+
+  /// Objects whose deletion has begun.
+  func deleting() throws(StoreError) -> [(ObjectKey, Object)] {
+    try sql {
+      try Row.fetchAll(
+        db, sql: "SELECT grp, resource, namespace, name, data FROM objects WHERE deleting = 1"
+      ).map { row in
+        let ns: String = row[2]
+        let key = ObjectKey(
+          GroupResource(group: row[0], resource: row[1]), namespace: ns.isEmpty ? nil : ns,
+          name: row[3])
+        return (key, try StoredObject.decode(row[4]))
+      }
+    }
+  }
+
+  /// Keys of the objects that name `uid` as an owner.
+  func dependents(of uid: String) throws(StoreError) -> [ObjectKey] {
+    try sql {
+      try Row.fetchAll(
+        db, sql: "SELECT grp, resource, namespace, name FROM owners WHERE owner_uid = ?",
+        arguments: [uid]
+      ).map(Self.key)
+    }
+  }
+
+  /// Owner references whose owner no longer exists: (owner uid, dependent).
+  func danglingOwnerReferences() throws(StoreError) -> [(String, ObjectKey)] {
+    try sql {
+      try Row.fetchAll(
+        db,
+        sql: """
+          SELECT o.owner_uid, o.grp, o.resource, o.namespace, o.name FROM owners o
+          WHERE NOT EXISTS (SELECT 1 FROM objects x WHERE x.uid = o.owner_uid)
+          """
+      ).map { row in
+        let ns: String = row[3]
+        return (
+          row[0],
+          ObjectKey(
+            GroupResource(group: row[1], resource: row[2]), namespace: ns.isEmpty ? nil : ns,
+            name: row[4])
+        )
+      }
+    }
+  }
+
+  /// Whether an object with `uid` exists.
+  func exists(uid: String) throws(StoreError) -> Bool {
+    try sql {
+      try Bool.fetchOne(db, sql: "SELECT 1 FROM objects WHERE uid = ?", arguments: [uid]) ?? false
+    }
+  }
+
+  /// Removes an object for good, whatever its finalizers (the last step of a deletion).
+  mutating func purge(_ key: ObjectKey) throws(StoreError) {
+    guard let type = registry.type(for: key.resource), let old = try load(key) else { return }
+    if type.groupResource == BuiltinTypes.customResourceDefinitions,
+      let t = try? ResourceType(customResourceDefinition: old)
+    {
+      registry.remove(t.groupResource)
+      registryChanged = true
+    }
+    try remove(type, key, old, verb: "delete")
+  }
+
+  // MARK: - Rows
+
+  static let foregroundFinalizer = "foregroundDeletion"
+  static let orphanFinalizer = "orphan"
+
+  func load(_ key: ObjectKey) throws(StoreError) -> Object? {
+    let data: Data? = try sql {
+      try Data.fetchOne(
+        db.cachedStatement(
+          sql:
+            "SELECT data FROM objects WHERE grp = ? AND resource = ? AND namespace = ? AND name = ?"
+        ),
+        arguments: [
+          key.resource.group, key.resource.resource, StoredObject.namespaceColumn(key), key.name,
+        ])
+    }
+    return try data.map { (d: Data) throws(StoreError) in try StoredObject.decode(d) }
+  }
+
+  private func exists(_ key: ObjectKey) throws(StoreError) -> Bool {
+    try sql {
+      try Bool.fetchOne(
+        db.cachedStatement(
+          sql:
+            "SELECT 1 FROM objects WHERE grp = ? AND resource = ? AND namespace = ? AND name = ?"),
+        arguments: [
+          key.resource.group, key.resource.resource, StoredObject.namespaceColumn(key), key.name,
+        ]) ?? false
+    }
+  }
+
+  private func hasDependents(_ object: Object) throws(StoreError) -> Bool {
+    guard let uid = object.uid else { return false }
+    return try sql {
+      try Bool.fetchOne(
+        db.cachedStatement(sql: "SELECT 1 FROM owners WHERE owner_uid = ? LIMIT 1"),
+        arguments: [uid]) ?? false
+    }
+  }
+
+  /// Writes `object` as the new state of `key` with the next revision.
+  private mutating func write(
+    _ type: ResourceType, _ key: ObjectKey, _ input: Object, old: Object?, verb: String
+  ) throws(StoreError) -> Object {
+    revision += 1
+    var object = input
+    object.resourceVersion = String(revision)
+    let ns = StoredObject.namespaceColumn(key)
+    let g = key.resource.group
+    let r = key.resource.resource
+    let uid = object.uid ?? ""
+    let deleting = object.deletionTimestamp != nil
+    try sql {
+      try db.cachedStatement(
+        sql: """
+          INSERT INTO objects (grp, resource, namespace, name, uid, rv, deleting, data)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          ON CONFLICT (grp, resource, namespace, name) DO UPDATE SET
+            uid = excluded.uid, rv = excluded.rv, deleting = excluded.deleting,
+            data = excluded.data
+          """
+      ).execute(arguments: [
+        g, r, ns, key.name, uid, revision, deleting, StoredObject.encode(object),
+      ])
+      let labels = object.value[path: WatchFilter.labelsPath]
+      if old == nil || old?.value[path: WatchFilter.labelsPath] != labels {
+        if old != nil { try deleteRows("labels", g, r, ns, key.name) }
+        let insert = try db.cachedStatement(
+          sql:
+            "INSERT INTO labels (grp, resource, namespace, name, key, value) VALUES (?, ?, ?, ?, ?, ?)"
+        )
+        for (k, v) in labels?.mapValue ?? ValueMap() {
+          guard case .string(let s) = v else { continue }
+          try insert.execute(arguments: [g, r, ns, key.name, k, s])
+        }
+      }
+      let owners = object.value[path: "metadata.ownerReferences"]
+      if old == nil || old?.value[path: "metadata.ownerReferences"] != owners {
+        if old != nil { try deleteRows("owners", g, r, ns, key.name) }
+        let insert = try db.cachedStatement(
+          sql:
+            "INSERT OR IGNORE INTO owners (owner_uid, grp, resource, namespace, name) VALUES (?, ?, ?, ?, ?)"
+        )
+        for ref in object.ownerReferences {
+          try insert.execute(arguments: [ref.uid, g, r, ns, key.name])
+        }
+      }
+      try record(old == nil ? .added : .modified, key, object, verb: verb)
+    }
+    changes.append(
+      CommittedChange(
+        kind: old == nil ? .added : .modified, resource: key.resource, object: object, old: old,
+        revision: revision))
+    return object
+  }
+
+  /// Deletes `key`'s rows with the next revision; the DELETED event carries `last`.
+  @discardableResult
+  private mutating func remove(
+    _ type: ResourceType, _ key: ObjectKey, _ last: Object, verb: String
+  ) throws(StoreError) -> Object {
+    revision += 1
+    var object = last
+    object.resourceVersion = String(revision)
+    let ns = StoredObject.namespaceColumn(key)
+    let g = key.resource.group
+    let r = key.resource.resource
+    try sql {
+      try deleteRows("objects", g, r, ns, key.name)
+      try deleteRows("labels", g, r, ns, key.name)
+      try deleteRows("owners", g, r, ns, key.name)
+      try record(.deleted, key, object, verb: verb)
+    }
+    if try hasDependents(last) { collectorNeeded = true }
+    if type.groupResource == BuiltinTypes.customResourceDefinitions,
+      let t = try? ResourceType(customResourceDefinition: last),
+      registry.type(for: t.groupResource) != nil
+    {
+      registry.remove(t.groupResource)
+      registryChanged = true
+    }
+    changes.append(
+      CommittedChange(
+        kind: .deleted, resource: key.resource, object: object, old: last, revision: revision))
+    return object
+  }
+
+  private func deleteRows(_ table: String, _ g: String, _ r: String, _ ns: String, _ name: String)
+    throws
+  {
+    try db.cachedStatement(
+      sql: "DELETE FROM \(table) WHERE grp = ? AND resource = ? AND namespace = ? AND name = ?"
+    ).execute(arguments: [g, r, ns, name])
+  }
+
+  private func record(_ kind: WatchEvent.Kind, _ key: ObjectKey, _ object: Object, verb: String)
+    throws
+  {
+    let ns = StoredObject.namespaceColumn(key)
+    try db.cachedStatement(
+      sql: """
+        INSERT INTO changes (rv, type, grp, resource, namespace, name, data, time)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """
+    ).execute(arguments: [
+      revision, kind.rawValue, key.resource.group, key.resource.resource, ns, key.name,
+      StoredObject.encode(object), now,
+    ])
+    try db.cachedStatement(
+      sql: """
+        INSERT INTO audit (rv, time, actor, source, verb, grp, resource, namespace, name, uid)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+    ).execute(arguments: [
+      revision, now, context.actor, context.source, verb, key.resource.group,
+      key.resource.resource, ns, key.name, object.uid ?? "",
+    ])
+  }
+
+  // MARK: - Rules
+
+  private func type(of object: Object) throws(StoreError) -> ResourceType {
+    let gvk = object.gvk
+    guard let type = registry.type(for: gvk) else { throw .noKind(gvk) }
+    return type
+  }
+
+  private func key(_ type: ResourceType, _ object: Object) -> ObjectKey {
+    ObjectKey(
+      type.groupResource, namespace: type.namespaced ? object.namespace : nil,
+      name: object.name ?? "")
+  }
+
+  private static func key(_ row: Row) -> ObjectKey {
+    let ns: String = row[2]
+    return ObjectKey(
+      GroupResource(group: row[0], resource: row[1]), namespace: ns.isEmpty ? nil : ns,
+      name: row[3])
+  }
+
+  private func requireNamespace(_ name: String) throws(StoreError) {
+    guard let ns = try load(ObjectKey(BuiltinTypes.namespaces, namespace: nil, name: name))
+    else { throw .namespaceNotFound(name) }
+    if ns.deletionTimestamp != nil {
+      throw .forbidden(
+        "unable to create new content in namespace \(name) because it is being terminated")
+    }
+  }
+
+  private func checkPreconditions(_ key: ObjectKey, _ input: Object, _ old: Object)
+    throws(StoreError)
+  {
+    if let rv = input.resourceVersion, !rv.isEmpty, rv != old.resourceVersion {
+      throw .conflict(
+        key,
+        "the object has been modified; please apply your changes to the latest version and try again"
+      )
+    }
+    if let uid = input.uid, !uid.isEmpty, uid != old.uid {
+      throw .conflict(
+        key,
+        "Precondition failed: UID in precondition: \(uid), UID in object meta: \(old.uid ?? "")")
+    }
+  }
+
+  /// A name from `generateName` plus five random characters, unused so far.
+  private func generateName(_ type: ResourceType, _ object: Object) throws(StoreError) -> String {
+    let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+    let base = String((object.generateName ?? "").prefix(58))
+    for _ in 0..<16 {
+      let name = base + String((0..<5).map { _ in alphabet.randomElement()! })
+      var candidate = object
+      candidate.name = name
+      if try !exists(key(type, candidate)) { return name }
+    }
+    throw .alreadyExists(key(type, object))
+  }
+
+  /// The kind a CRD declares, refused when it would take over another kind.
+  private func crdType(_ crd: Object, replacing old: Object?) throws(StoreError) -> ResourceType {
+    let t = try ResourceType(customResourceDefinition: crd)
+    if let old {
+      let before = try ResourceType(customResourceDefinition: old)
+      if before.groupResource != t.groupResource || before.kind != t.kind {
+        throw .invalid(
+          key(registry.type(for: BuiltinTypes.customResourceDefinitions)!, crd),
+          [.forbidden("spec.names", "the group, plural and kind of a CRD are immutable")])
+      }
+      return t
+    }
+    if registry.type(for: t.groupResource) != nil
+      || registry.type(
+        for: GroupVersionKind(group: t.group, version: t.versions.first ?? "", kind: t.kind)) != nil
+    {
+      throw .invalid(
+        ObjectKey(BuiltinTypes.customResourceDefinitions, namespace: nil, name: crd.name ?? ""),
+        [
+          .invalid(
+            "spec.names.plural", .string(t.plural),
+            "\(t.groupResource) is already served by another definition")
+        ])
+    }
+    return t
+  }
+
+  /// Whether anything outside metadata and status differs.
+  static func specChanged(_ a: Object, _ b: Object) -> Bool {
+    guard case .map(var x) = a.value, case .map(var y) = b.value else { return a != b }
+    x["metadata"] = nil
+    x["status"] = nil
+    y["metadata"] = nil
+    y["status"] = nil
+    return x != y
+  }
+
+  /// Runs SQLite work, mapping its errors.
+  private func sql<T>(_ body: () throws -> T) throws(StoreError) -> T {
+    do {
+      return try body()
+    } catch let e as StoreError {
+      throw e
+    } catch {
+      throw .storage("\(error)")
+    }
+  }
+}

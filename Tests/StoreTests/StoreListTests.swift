@@ -1,0 +1,91 @@
+import Foundation
+import Objects
+import Store
+import Testing
+
+@Suite struct StoreListTests {
+  @Test func selectorsAndNamespaces() async throws {
+    let f = try StoreFixture()
+    try await f.namespace("a")
+    try await f.namespace("b")
+    try await f.configMap("web", in: "a", labels: ["tier": "web", "env": "prod"])
+    try await f.configMap("api", in: "a", labels: ["tier": "api", "env": "prod"])
+    try await f.configMap("web", in: "b", labels: ["tier": "web", "env": "dev"])
+    func names(_ options: ListOptions) async throws -> [String] {
+      try await f.store.list(configMaps, options).items.map { "\($0.namespace!)/\($0.name!)" }
+    }
+    #expect(try await names(ListOptions()) == ["a/api", "a/web", "b/web"])
+    #expect(try await names(ListOptions(namespace: "a")) == ["a/api", "a/web"])
+    #expect(
+      try await names(ListOptions(labelSelector: try LabelSelector(parsing: "tier=web"))) == [
+        "a/web", "b/web",
+      ])
+    #expect(
+      try await names(
+        ListOptions(labelSelector: try LabelSelector(parsing: "tier in (web,api),env!=dev")))
+        == ["a/api", "a/web"])
+    #expect(
+      try await names(ListOptions(labelSelector: try LabelSelector(parsing: "!tier"))).isEmpty)
+    #expect(
+      try await names(ListOptions(fieldSelector: try FieldSelector(parsing: "metadata.name=web")))
+        == ["a/web", "b/web"])
+    #expect(
+      try await names(
+        ListOptions(fieldSelector: try FieldSelector(parsing: "metadata.namespace!=a"))) == [
+          "b/web"
+        ])
+    await #expect(throws: StoreError.self) {
+      try await f.store.list(
+        configMaps, ListOptions(fieldSelector: try FieldSelector(parsing: "data.x=1")))
+    }
+    let list = try await f.store.list(configMaps, ListOptions())
+    #expect(list.resourceVersion == (try await f.store.currentRevision()))
+  }
+
+  @Test func pagesAreOneConsistentSnapshot() async throws {
+    let f = try StoreFixture()
+    try await f.namespace("default")
+    for i in 0..<10 { try await f.configMap(String(format: "cm-%02d", i), data: ["v": "0"]) }
+    let first = try await f.store.list(configMaps, ListOptions(limit: 4))
+    #expect(first.items.map(\.name) == ["cm-00", "cm-01", "cm-02", "cm-03"])
+    let token = try #require(first.continueToken)
+    // Writes between pages: delete one not yet listed, change one, add one.
+    _ = try await f.store.delete(cmKey("cm-05"), options: DeleteOptions(), context: f.admin)
+    var changed = try await f.store.get(cmKey("cm-06"))
+    changed.value["data"] = ["v": "1"]
+    _ = try await f.store.update(changed, context: f.admin)
+    try await f.configMap("cm-04b")
+    var items = first.items
+    var next: String? = token
+    while let t = next {
+      let page = try await f.store.list(configMaps, ListOptions(limit: 4, continueToken: t))
+      #expect(page.resourceVersion == first.resourceVersion)
+      items += page.items
+      next = page.continueToken
+    }
+    #expect(items.map(\.name) == (0..<10).map { String(format: "cm-%02d", $0) })
+    #expect(items.first { $0.name == "cm-06" }?.value["data"]?["v"] == "0")
+    // A fresh list sees the new state.
+    let now = try await f.store.list(configMaps, ListOptions())
+    #expect(now.items.count == 10)
+    #expect(now.items.contains { $0.name == "cm-04b" })
+    await #expect(throws: StoreError.self) {
+      try await f.store.list(configMaps, ListOptions(continueToken: "not-a-token"))
+    }
+  }
+
+  @Test func continueTokensExpireWithCompaction() async throws {
+    let f = try StoreFixture()
+    try await f.namespace("default")
+    for i in 0..<5 { try await f.configMap("cm-\(i)") }
+    let first = try await f.store.list(configMaps, ListOptions(limit: 2))
+    for i in 0..<5 { try await f.configMap("more-\(i)") }
+    try f.store.compact(retainRevisions: 2)
+    let error = await storeError {
+      _ = try await f.store.list(
+        configMaps, ListOptions(limit: 2, continueToken: first.continueToken))
+    }
+    let current = try await f.store.currentRevision()
+    #expect(error == .expired(requested: first.resourceVersion, oldest: current - 2))
+  }
+}

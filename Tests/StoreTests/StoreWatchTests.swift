@@ -1,0 +1,143 @@
+import Foundation
+import Objects
+import Store
+import Testing
+
+@Suite struct StoreWatchTests {
+  @Test func historyThenLiveInOrder() async throws {
+    let f = try StoreFixture()
+    try await f.namespace("default")
+    let start = try await f.store.currentRevision()
+    let a = try await f.configMap("a")
+    var a2 = a
+    a2.value["data"] = ["k": "v"]
+    _ = try await f.store.update(a2, context: f.admin)
+    let stream = try await f.store.watch(configMaps, from: start, ListOptions())
+    _ = try await f.store.delete(cmKey("a"), options: DeleteOptions(), context: f.admin)
+    try await f.configMap("b")
+    let events = try await collect(stream, 4)
+    #expect(events.map(\.kind) == [.added, .modified, .deleted, .added])
+    #expect(events.map(\.object.name) == ["a", "a", "a", "b"])
+    let revisions = events.map(\.revision)
+    #expect(revisions == revisions.sorted() && Set(revisions).count == 4)
+    #expect(events[2].object.resourceVersion == String(events[2].revision))
+  }
+
+  @Test func selectorsTurnModificationsIntoAddsAndDeletes() async throws {
+    let f = try StoreFixture()
+    try await f.namespace("default")
+    let stream = try await f.store.watch(
+      configMaps, from: 0, ListOptions(labelSelector: try LabelSelector(parsing: "watched=yes")))
+    var cm = try await f.configMap("a")
+    cm.labels = ["watched": "yes"]
+    cm = try await f.store.update(cm, context: f.admin)
+    cm.value["data"] = ["k": "v"]
+    cm = try await f.store.update(cm, context: f.admin)
+    cm.labels = [:]
+    cm = try await f.store.update(cm, context: f.admin)
+    try await f.configMap("b")  // never matches
+    let events = try await collect(stream, 3)
+    #expect(events.map(\.kind) == [.added, .modified, .deleted])
+  }
+
+  @Test func expiredAfterCompactionAndBookmarks() async throws {
+    let f = try StoreFixture { $0.bookmarkInterval = .milliseconds(50) }
+    try await f.namespace("default")
+    for i in 0..<5 { try await f.configMap("c\(i)") }
+    try f.store.compact(retainRevisions: 1)
+    await #expect(throws: StoreError.expired(requested: 1, oldest: 5)) {
+      try await f.store.watch(configMaps, from: 1, ListOptions())
+    }
+    let stream = try await f.store.watch(configMaps, from: 5, ListOptions())
+    let events = try await collect(stream, 2, skipBookmarks: false)
+    #expect(events.first?.kind == .added)
+    #expect(events.last?.kind == .bookmark)
+    #expect(events.last?.object.resourceVersion == "6")
+  }
+
+  @Test func aSlowWatcherIsClosedAndCanResume() async throws {
+    let f = try StoreFixture { $0.watchCapacity = 10 }
+    try await f.namespace("default")
+    let start = try await f.store.currentRevision()
+    let stream = try await f.store.watch(configMaps, from: 0, ListOptions())
+    for i in 0..<30 { try await f.configMap("c\(i)") }
+    var received: [WatchEvent] = []
+    var closedAt: Int64?
+    do {
+      for try await event in stream { received.append(event) }
+    } catch StoreError.tooSlow(let revision) {
+      closedAt = revision
+    }
+    let resumeFrom = try #require(closedAt)
+    #expect(received.count == 10)
+    #expect(received.last?.revision == resumeFrom)
+    #expect(f.store.watcherCount == 0)
+    let resumed = try await collect(
+      try await f.store.watch(configMaps, from: resumeFrom, ListOptions()), 20)
+    #expect(resumed.map(\.object.name) == (10..<30).map { "c\($0)" })
+    #expect(resumed.first?.revision == start + 11)
+  }
+
+  @Test func manyWatchersWhileOneWriterCommits() async throws {
+    let f = try StoreFixture()
+    try await f.namespace("default")
+    let start = try await f.store.currentRevision()
+    var streams: [AsyncThrowingStream<WatchEvent, any Error>] = []
+    for _ in 0..<20 {
+      streams.append(try await f.store.watch(configMaps, from: start, ListOptions()))
+    }
+    let store = f.store
+    let admin = f.admin
+    let writer = Task {
+      for i in 0..<50 {
+        _ = try await store.create(
+          Object(apiVersion: "v1", kind: "ConfigMap", name: "c\(i)", namespace: "default"),
+          context: admin)
+      }
+    }
+    let readers = Task {
+      for _ in 0..<50 { _ = try await store.list(configMaps, ListOptions()) }
+    }
+    try await writer.value
+    try await readers.value
+    for stream in streams {
+      let events = try await collect(stream, 50)
+      #expect(events.map(\.object.name) == (0..<50).map { "c\($0)" })
+    }
+  }
+
+  @Test func watchResumesAcrossAReopen() async throws {
+    let f = try StoreFixture()
+    try await f.namespace("default")
+    let start = try await f.store.currentRevision()
+    try await f.configMap("before")
+    let reopened = try SQLiteStore(path: f.path)
+    let stream = try await reopened.watch(configMaps, from: start, ListOptions())
+    _ = try await reopened.create(
+      Object(apiVersion: "v1", kind: "ConfigMap", name: "after", namespace: "default"),
+      context: f.admin)
+    let events = try await collect(stream, 2)
+    #expect(events.map(\.object.name) == ["before", "after"])
+  }
+
+  @Test func conflictingUpdatesOneWins() async throws {
+    let f = try StoreFixture()
+    try await f.namespace("default")
+    let base = try await f.configMap("a")
+    let store = f.store
+    let admin = f.admin
+    let results = await withTaskGroup(of: Bool.self) { group in
+      for i in 0..<8 {
+        group.addTask {
+          var mine = base
+          mine.value["data"] = ["writer": .string("\(i)")]
+          return (try? await store.update(mine, context: admin)) != nil
+        }
+      }
+      var wins = 0
+      for await ok in group where ok { wins += 1 }
+      return wins
+    }
+    #expect(results == 1)
+  }
+}

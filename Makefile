@@ -16,6 +16,7 @@ build: setup
 test: setup
 	$(SWIFT) build --build-tests
 	MOORING_BIN=$$($(SWIFT) build --show-bin-path)/mooring $(SWIFT) test --skip-build
+	$$($(SWIFT) build --show-bin-path)/mooring policy test policies/
 
 lint: setup
 	$(SWIFT) format lint --strict --recursive --configuration .swift-format \

@@ -75,7 +75,7 @@ public enum PolicyTestRunner {
         }
         var old: Value?
         if let oldFile = expectation.oldResource {
-          let dir = URL(fileURLWithPath: suite.file).deletingLastPathComponent().path
+          let dir = PolicyTestSuite.directory(of: suite.file)
           let path = oldFile.hasPrefix("/") ? oldFile : PolicyTestSuite.tidy(dir + "/" + oldFile)
           let objects = try PolicyTestSuite.readObjects(path)
           let kind = object["kind"]?.stringValue

@@ -87,7 +87,7 @@ public struct PolicyTestSuite: Sendable {
     }
     let name = v["metadata"]?["name"]?.stringValue ?? URL(fileURLWithPath: file)
       .deletingLastPathComponent().lastPathComponent
-    let dir = URL(fileURLWithPath: file).deletingLastPathComponent().path
+    let dir = PolicyTestSuite.directory(of: file)
     var configuration: [LoadedObject] = []
     for (i, pattern) in try stringList(v, "policies", doc, file, required: true).enumerated() {
       for f in try expand(pattern, in: dir, file: file, position: doc.position(of: ValuePath([.key("policies"), .index(i)]))) {
@@ -260,6 +260,12 @@ public struct PolicyTestSuite: Sendable {
       throw PolicyTestError(file: file, position: position, message: "\(pattern) matches no file")
     }
     return files
+  }
+
+  /// The folder of `file` as written (relative stays relative), `.` for none.
+  static func directory(of file: String) -> String {
+    let dir = (file as NSString).deletingLastPathComponent
+    return dir.isEmpty ? "." : dir
   }
 
   /// `a/./b` → `a/b`, for readable file names in messages.

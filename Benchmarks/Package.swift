@@ -6,7 +6,10 @@ import PackageDescription
 let package = Package(
   name: "MooringBenchmarks",
   dependencies: [
-    .package(name: "Mooring", path: "..")
+    .package(name: "Mooring", path: ".."),
+    // The raw-SQLite peer uses the same SQLite C library as the store, through GRDB's
+    // system-library module.
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
   ],
   targets: [
     // Bare libyaml, the ceiling for any libyaml-based decoder.
@@ -19,6 +22,16 @@ let package = Package(
         .product(name: "Objects", package: "Mooring"),
       ],
       swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
+    // Mooring's SQLiteStore beside raw SQLite with the same rows (and etcd, from the
+    // script): writes, reads, lists and watch delivery.
+    .executableTarget(
+      name: "StoreBench",
+      dependencies: [
+        .product(name: "Store", package: "Mooring"),
+        .product(name: "Objects", package: "Mooring"),
+        .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ]),
   ],
   swiftLanguageModes: [.v6]
 )

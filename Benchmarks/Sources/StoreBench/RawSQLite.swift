@@ -78,10 +78,12 @@ final class RawSQLite {
     "SELECT data FROM objects WHERE grp = '' AND resource = 'configmaps' AND namespace = ? AND name = ?"
   static let listNamespace =
     "SELECT data FROM objects WHERE grp = '' AND resource = 'configmaps' AND namespace = ? ORDER BY namespace, name"
+  // Ordered by the labels' columns (equal through the join), so SQLite walks labels_kv
+  // in order instead of scanning every object of the kind and probing its labels.
   static let listLabel = """
     SELECT o.data FROM labels l JOIN objects o ON o.grp = l.grp AND o.resource = l.resource
     AND o.namespace = l.namespace AND o.name = l.name WHERE l.grp = '' AND l.resource = 'configmaps'
-    AND l.key = ? AND l.value = ? ORDER BY o.namespace, o.name
+    AND l.key = ? AND l.value = ? ORDER BY l.namespace, l.name
     """
   static let page = """
     SELECT namespace, name, data FROM objects WHERE grp = '' AND resource = 'configmaps'

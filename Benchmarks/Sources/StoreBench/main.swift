@@ -39,6 +39,7 @@ var results: [String: Any] = [
   "objects": objectCount, "batch": batchSize, "singles": singleCount,
   "watch_writes": watchWrites, "watchers": watcherCount, "gets": getCount,
   "sqlite": String(cString: sqliteVersion()),
+  "store_writer_synchronous": storeWriterSynchronous(path: directory + "/probe.db"),
 ]
 
 @MainActor func record(_ section: String, _ values: [String: Any]) {

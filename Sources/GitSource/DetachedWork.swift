@@ -26,6 +26,7 @@ enum DetachedWork {
           gate.finish(result)
         }
         thread.name = "mooring-git"
+        thread.stackSize = 8 << 20
         thread.start()
       }
     } onCancel: {

@@ -70,6 +70,7 @@ public struct GitError: Error, Sendable, Hashable, CustomStringConvertible {
     {
       return .notFound
     }
+    if lower.contains("unsupported url protocol") { return .other }
     let transportClasses: Set<Int32> = [
       Int32(GIT_ERROR_NET.rawValue), Int32(GIT_ERROR_SSL.rawValue),
       Int32(GIT_ERROR_SSH.rawValue), Int32(GIT_ERROR_HTTP.rawValue),

@@ -64,7 +64,7 @@ public final class GitMirror: Sendable {
     async throws -> GitFetchSummary
   {
     let shared: SharedFetch = inFlight.withLock { current in
-      if let current, current.join() { return current }
+      if let current, !current.cancel.isCancelled, current.join() { return current }
       let fresh = SharedFetch()
       current = fresh
       return fresh
@@ -73,7 +73,7 @@ public final class GitMirror: Sendable {
       let url = url
       let directory = directory
       let display = displayURL
-      Task {
+      let work = Task {
         let result: Result<GitFetchSummary, Error>
         do {
           result = .success(
@@ -91,6 +91,7 @@ public final class GitMirror: Sendable {
         }
         shared.complete(result)
       }
+      shared.attach(work)
     }
     return try await shared.wait()
   }

@@ -46,7 +46,19 @@ struct KnownHosts: Sendable {
 
   static func hostMatches(_ name: String, patterns: [String]) -> Bool {
     var matched = false
-    for pattern in patterns {
+    for pattern in patterns.map({ $0.lowercased() }) {
+      // `[host]:port` is literal, not a character class; wildcards apply to the host part.
+      if pattern.hasPrefix("[") || pattern.hasPrefix("![") {
+        let negated = pattern.hasPrefix("!")
+        let body = negated ? String(pattern.dropFirst()) : pattern
+        let escaped = body.replacingOccurrences(of: "[", with: "\\[")
+          .replacingOccurrences(of: "]", with: "\\]")
+        if GlobMatcher.matches(escaped, name.lowercased()) {
+          if negated { return false }
+          matched = true
+        }
+        continue
+      }
       if pattern.hasPrefix("!") {
         if GlobMatcher.matches(String(pattern.dropFirst()), name.lowercased()) { return false }
       } else if GlobMatcher.matches(pattern.lowercased(), name.lowercased()) {

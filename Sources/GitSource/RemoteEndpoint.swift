@@ -3,6 +3,11 @@ struct RemoteEndpoint: Sendable, Hashable {
   var host: String
   var port: Int
 
+  init(host: String, port: Int) {
+    self.host = host
+    self.port = port
+  }
+
   /// Parses `scheme://[user@]host[:port]/path` and scp-like `user@host:path`; nil for local
   /// paths and `file://`.
   init?(url: String) {

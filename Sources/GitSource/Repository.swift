@@ -84,7 +84,19 @@ final class Repository {
     if let failure = context.authenticationFailure {
       return GitError(.authenticationFailed, "\(operation): \(failure)", secrets: secrets)
     }
+    if let local = Self.localPath(of: url), !FileManager.default.fileExists(atPath: local) {
+      return GitError(.notFound, "\(operation): no repository at \(local)", secrets: secrets)
+    }
     return GitError.fromLibgit2(code: code, operation: operation, secrets: secrets)
+  }
+
+  /// The file-system path of a local remote (`/path`, `./path`, `file:///path`); nil for
+  /// network URLs.
+  static func localPath(of url: String) -> String? {
+    if url.hasPrefix("file://") { return String(url.dropFirst("file://".count)) }
+    if url.contains("://") { return nil }
+    if url.hasPrefix("/") || url.hasPrefix(".") || !url.contains(":") { return url }
+    return nil  // scp-like user@host:path
   }
 
   // MARK: References

@@ -9,6 +9,7 @@ final class SharedFetch: Sendable {
     var waiters: [Int: CheckedContinuation<GitFetchSummary, Error>] = [:]
     var nextID = 0
     var interested = 1
+    var work: Task<Void, Never>?
   }
 
   let cancel = CancelFlag()
@@ -21,6 +22,15 @@ final class SharedFetch: Sendable {
       state.interested += 1
       return true
     }
+  }
+
+  /// Keeps the task doing the work, so the last waiter leaving can cancel it.
+  func attach(_ work: Task<Void, Never>) {
+    let abandoned = state.withLock { state in
+      state.work = work
+      return state.interested <= 0
+    }
+    if abandoned { work.cancel() }
   }
 
   /// True for exactly one caller: the one that must start the work.
@@ -58,11 +68,14 @@ final class SharedFetch: Sendable {
         if let ready { continuation.resume(with: ready) }
       }
     } onCancel: {
-      let (continuation, last) = state.withLock { state in
+      let (continuation, last, work) = state.withLock { state in
         state.interested -= 1
-        return (state.waiters.removeValue(forKey: id), state.interested <= 0)
+        return (state.waiters.removeValue(forKey: id), state.interested <= 0, state.work)
       }
-      if last { cancel.cancel(.cancelled) }
+      if last {
+        cancel.cancel(.cancelled)
+        work?.cancel()
+      }
       continuation?.resume(throwing: GitError(.cancelled, "fetch cancelled"))
     }
   }

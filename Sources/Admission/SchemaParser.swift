@@ -42,11 +42,8 @@ public struct SchemaParser {
       switch key {
       case "type":
         if let t = string(member, at) {
-          if Self.types.contains(t) {
-            s.type = t
-          } else {
-            errors.append(.notSupported(at, member, Self.types))
-          }
+          s.type = t
+          if !Self.types.contains(t) { errors.append(.notSupported(at, member, Self.types)) }
         }
       case "properties":
         guard case .map(let props) = member else {
@@ -346,10 +343,12 @@ public struct SchemaParser {
           path, value,
           "must not have unknown fields: " + unknown.map { "\"\($0)\"" }.joined(separator: ", ")))
     }
+    // Validated as a field named `default`, so messages read "default in body should ...".
     var validator = SchemaValidator()
-    validator.validate(value, schema: s, at: ValuePath())
-    for e in validator.errors {
-      errors.append(.invalid(path, value, e.description))
+    validator.validate(value, schema: s, at: ValuePath(keys: "default"))
+    for var e in validator.errors {
+      e.field = ValuePath(path.components.dropLast() + e.field.components)
+      errors.append(e)
     }
   }
 

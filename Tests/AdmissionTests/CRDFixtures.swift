@@ -43,7 +43,7 @@ enum CRDFixtures {
   }
 
   /// A validator for `crd(schema:)`; fails the test when the CRD does not load.
-  static func validator(_ schema: String) throws -> CRDValidator {
+  static func validator(_ schema: String) throws(CRDError) -> CRDValidator {
     try CRDValidator(crd: crd(schema: schema))
   }
 

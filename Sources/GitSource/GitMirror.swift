@@ -6,19 +6,21 @@ import Synchronization
 /// fetched incrementally after (every branch and tag, force-updated and pruned), and read
 /// straight from its object database, without a work tree.
 ///
-/// Sendable: the URL and directory are immutable and the only mutable state (the fetch in
-/// flight) is behind a `Mutex`. Fetches run on a dedicated thread; concurrent `fetch` calls
-/// on one mirror share a single fetch. Reads open their own libgit2 handle per call, so they
-/// may run concurrently with each other and with a fetch. Fetches of the same directory from
-/// different `GitMirror` values in one process are serialised by a per-directory lock; keep
-/// other processes out of the directory.
+/// Sendable: the URL and directory are immutable, and the only mutable state (the fetch in
+/// flight per directory, a lock per directory) is process-wide behind `Mutex`es. Fetches run
+/// on a dedicated thread; concurrent `fetch` calls for one directory share a single fetch,
+/// even from different `GitMirror` values, and fetches into one directory never overlap.
+/// Reads open their own libgit2 handle per call, so they may run concurrently with each
+/// other and with a fetch. Keep other processes out of the directory.
 public final class GitMirror: Sendable {
   /// The remote's URL with any `user:password@` removed, safe to show.
   public let displayURL: String
   /// The mirror's directory (a bare repository once cloned).
   public let directory: String
   private let url: String
-  private let inFlight = Mutex<SharedFetch?>(nil)
+  /// The fetch running for each mirror directory in this process, shared by every
+  /// `GitMirror` value for that directory.
+  private static let inFlight = Mutex<[String: SharedFetch]>([:])
 
   /// A mirror of `url` in `directory`. Credentials embedded in `url` are used by libgit2
   /// but never shown; prefer passing `GitCredentials` to `fetch`.
@@ -63,15 +65,17 @@ public final class GitMirror: Sendable {
   public func fetch(credentials: GitCredentials = .none, timeout: Duration = .seconds(120))
     async throws -> GitFetchSummary
   {
-    let shared: SharedFetch = inFlight.withLock { current in
-      if let current, !current.cancel.isCancelled, current.join() { return current }
+    let directory = directory
+    let shared: SharedFetch = Self.inFlight.withLock { running in
+      if let current = running[directory], !current.cancel.isCancelled, current.join() {
+        return current
+      }
       let fresh = SharedFetch()
-      current = fresh
+      running[directory] = fresh
       return fresh
     }
     if shared.start() {
       let url = url
-      let directory = directory
       let display = displayURL
       let work = Task {
         let result: Result<GitFetchSummary, Error>
@@ -86,8 +90,8 @@ public final class GitMirror: Sendable {
         } catch {
           result = .failure(error)
         }
-        inFlight.withLock { current in
-          if current === shared { current = nil }
+        Self.inFlight.withLock { running in
+          if running[directory] === shared { running[directory] = nil }
         }
         shared.complete(result)
       }

@@ -18,7 +18,8 @@ public struct AdmissionAttributes: Sendable {
     var request = request
     let subject = request.object ?? request.oldObject ?? .map(ValueMap())
     let gvk = GroupVersionKind(
-      apiVersion: subject["apiVersion"]?.stringValue ?? "", kind: subject["kind"]?.stringValue ?? "")
+      apiVersion: subject["apiVersion"]?.stringValue ?? "", kind: subject["kind"]?.stringValue ?? ""
+    )
     let m = mapper.mapping(group: gvk.group, kind: gvk.kind)
     kind = gvk
     resource = GroupVersionResource(group: gvk.group, version: gvk.version, resource: m.resource)
@@ -56,15 +57,23 @@ public struct AdmissionAttributes: Sendable {
   func requestValue(matchKind: GroupVersionKind, matchResource: GroupVersionResource) -> Value {
     var m = ValueMap()
     m["uid"] = .string(request.uid)
-    m["kind"] = .map(["group": .string(matchKind.group), "version": .string(matchKind.version),
-      "kind": .string(matchKind.kind)])
-    m["resource"] = .map(["group": .string(matchResource.group),
-      "version": .string(matchResource.version), "resource": .string(matchResource.resource)])
+    m["kind"] = .map([
+      "group": .string(matchKind.group), "version": .string(matchKind.version),
+      "kind": .string(matchKind.kind),
+    ])
+    m["resource"] = .map([
+      "group": .string(matchResource.group),
+      "version": .string(matchResource.version), "resource": .string(matchResource.resource),
+    ])
     m["subResource"] = .string(request.subresource)
-    m["requestKind"] = .map(["group": .string(kind.group), "version": .string(kind.version),
-      "kind": .string(kind.kind)])
-    m["requestResource"] = .map(["group": .string(resource.group),
-      "version": .string(resource.version), "resource": .string(resource.resource)])
+    m["requestKind"] = .map([
+      "group": .string(kind.group), "version": .string(kind.version),
+      "kind": .string(kind.kind),
+    ])
+    m["requestResource"] = .map([
+      "group": .string(resource.group),
+      "version": .string(resource.version), "resource": .string(resource.resource),
+    ])
     m["requestSubResource"] = .string(request.subresource)
     m["name"] = .string(name)
     m["namespace"] = .string(namespace)
@@ -80,7 +89,9 @@ public struct AdmissionAttributes: Sendable {
     user["extra"] = .map(extra)
     m["userInfo"] = .map(user)
     m["dryRun"] = .bool(request.dryRun)
-    m["options"] = .map(["apiVersion": "meta.k8s.io/v1", "kind": .string(request.operation.optionsKind)])
+    m["options"] = .map([
+      "apiVersion": "meta.k8s.io/v1", "kind": .string(request.operation.optionsKind),
+    ])
     return .map(m)
   }
 }

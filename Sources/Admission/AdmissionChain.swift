@@ -29,7 +29,8 @@ public final class AdmissionChain: Sendable {
   public var compiledPolicyCount: Int { cache.compileCount }
 
   /// Compiles the configuration `source` holds now, reusing unchanged policies.
-  public func configuration(from source: any AdmissionConfigurationSource) -> AdmissionConfiguration {
+  public func configuration(from source: any AdmissionConfigurationSource) -> AdmissionConfiguration
+  {
     var errors: [AdmissionConfigurationError] = []
     let crds = source.customResourceDefinitions()
     let mapper = AdmissionResourceMapper(customResourceDefinitions: crds)

@@ -18,19 +18,6 @@ public struct AdmissionConfiguration: Sendable {
   let schemas: AdmissionSchemas
   let authorizer: any PolicyAuthorizer
 
-  init(
-    mapper: AdmissionResourceMapper, policies: [PolicyProgram],
-    bindings: [String: [AdmissionPolicyBinding]], errors: [AdmissionConfigurationError],
-    schemas: AdmissionSchemas, authorizer: any PolicyAuthorizer
-  ) {
-    self.mapper = mapper
-    self.policies = policies
-    self.bindings = bindings
-    self.errors = errors
-    self.schemas = schemas
-    self.authorizer = authorizer
-  }
-
   /// Admits one request: schema validation and defaulting for CRD kinds, then every
   /// matching policy. `source` answers namespaces and parameter objects.
   public func admit(
@@ -43,7 +30,8 @@ public struct AdmissionConfiguration: Sendable {
     var dispatch = PolicyDispatch(attributes: a, authorizer: authorizer)
     for program in policies {
       response.policies.append(
-        dispatch.run(program, bindings: bindings[program.policy.name] ?? [], matcher: matcher,
+        dispatch.run(
+          program, bindings: bindings[program.policy.name] ?? [], matcher: matcher,
           source: source, into: &response))
     }
     dispatch.publishValidationFailures(into: &response)

@@ -26,7 +26,8 @@ struct AdmissionDecoding {
   mutating func strings(_ value: Value?, _ path: ValuePath) -> [String] {
     list(value, path).enumerated().compactMap { i, element in
       guard case .string(let s) = element else {
-        errors.append(FieldError(.typeInvalid, path.appending(i), element, "must be of type string"))
+        errors.append(
+          FieldError(.typeInvalid, path.appending(i), element, "must be of type string"))
         return nil
       }
       return s

@@ -113,12 +113,14 @@ public struct AdmissionPolicy: Sendable {
       let p = aPath.appending(i)
       return AuditAnnotation(
         key: d.string(a["key"], p.appending("key"), required: true) ?? "",
-        valueExpression: d.string(a["valueExpression"], p.appending("valueExpression"), required: true)
+        valueExpression: d.string(
+          a["valueExpression"], p.appending("valueExpression"), required: true)
           ?? "")
     }
     if validations.isEmpty && auditAnnotations.isEmpty {
       d.errors.append(
-        .required("spec.validations", "validations or auditAnnotations must contain at least one item"))
+        .required(
+          "spec.validations", "validations or auditAnnotations must contain at least one item"))
     }
     var seen = Set<String>()
     for (i, v) in variables.enumerated() where !seen.insert(v.name).inserted {

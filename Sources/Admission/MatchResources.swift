@@ -46,6 +46,7 @@ public struct MatchResources: Sendable {
       i, rule in
       MatchRule(value: rule, path: excludePath.appending(i), decoding: &d)
     }
-    matchPolicy = d.choice(value["matchPolicy"], path.appending("matchPolicy"), default: .equivalent)
+    matchPolicy = d.choice(
+      value["matchPolicy"], path.appending("matchPolicy"), default: .equivalent)
   }
 }

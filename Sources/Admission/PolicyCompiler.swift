@@ -31,7 +31,8 @@ public enum PolicyCompiler {
     var env = environment
     var variables: [PolicyProgram.Expression] = []
     for (i, v) in policy.variables.enumerated() {
-      let field: ValuePath = ValuePath(keys: "spec", "variables").appending(i).appending("expression")
+      let field: ValuePath = ValuePath(keys: "spec", "variables").appending(i).appending(
+        "expression")
       switch compile(v.expression, policy: policy.name, field: field, env: env, expect: nil) {
       case .success(let (program, type)):
         variables.append(.init(name: v.name, text: v.expression, program: program))

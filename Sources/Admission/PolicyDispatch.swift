@@ -98,7 +98,8 @@ struct PolicyDispatch {
                   "message": .string(decision.message), "policy": .string(policy.name),
                   "binding": .string(binding.name),
                   "expressionIndex": .int(Int64(decision.validationIndex ?? 0)),
-                  "validationActions": .list(binding.validationActions.map { .string($0.rawValue) }),
+                  "validationActions": .list(
+                    binding.validationActions.map { .string($0.rawValue) }),
                 ]))
             }
           }
@@ -110,7 +111,8 @@ struct PolicyDispatch {
             response.denials.append(d)
           } else if var value = a.value {
             if value.utf8.count > Self.maxAuditAnnotationBytes {
-              value = String(decoding: value.utf8.prefix(Self.maxAuditAnnotationBytes), as: UTF8.self)
+              value = String(
+                decoding: value.utf8.prefix(Self.maxAuditAnnotationBytes), as: UTF8.self)
             }
             if let i = annotations.firstIndex(where: { $0.key == a.key }) {
               if !annotations[i].values.contains(value) { annotations[i].values.append(value) }
@@ -207,7 +209,8 @@ struct PolicyDispatch {
     return [
       "object": objectValue ?? .null,
       "oldObject": oldObjectValue ?? .null,
-      "request": CELValue(attributes.requestValue(matchKind: matchKind, matchResource: matchResource)),
+      "request": CELValue(
+        attributes.requestValue(matchKind: matchKind, matchResource: matchResource)),
       "namespaceObject": namespaceObject,
       "authorizer": .opaque(PolicyAuthorizerCheck(authorizer: authorizer, user: user)),
       "authorizer.requestResource": .opaque(requestResource),

@@ -67,13 +67,16 @@ struct PolicyEvaluator {
       switch run(v.program, v.validation.expression, activation, &budget) {
       case .failure(let message):
         result.decisions.append(
-          PolicyDecision(action: errorAction, evaluation: .error, message: message, validationIndex: i))
+          PolicyDecision(
+            action: errorAction, evaluation: .error, message: message, validationIndex: i))
       case .value(.bool(true)):
-        result.decisions.append(PolicyDecision(action: .admit, evaluation: .admit, validationIndex: i))
+        result.decisions.append(
+          PolicyDecision(action: .admit, evaluation: .admit, validationIndex: i))
       case .value:
         var message = ""
         if let mp = v.messageProgram,
-          case .value(.string(let text)) = run(mp, v.validation.messageExpression ?? "", activation, &budget)
+          case .value(.string(let text)) = run(
+            mp, v.validation.messageExpression ?? "", activation, &budget)
         {
           message = text.trimmingWhitespace
           if message.utf8.count > Self.maxMessageBytes || message.contains("\n") { message = "" }

@@ -27,15 +27,4 @@ public struct PolicyProgram: Sendable {
   let validations: [Validation]
   let auditAnnotations: [Expression]
 
-  init(
-    policy: AdmissionPolicy, errors: [PolicyCompileError], matchConditions: [Expression],
-    variables: [Expression], validations: [Validation], auditAnnotations: [Expression]
-  ) {
-    self.policy = policy
-    self.errors = errors
-    self.matchConditions = matchConditions
-    self.variables = variables
-    self.validations = validations
-    self.auditAnnotations = auditAnnotations
-  }
 }

@@ -79,7 +79,8 @@ public struct PolicyTestReport: Sendable {
         let name =
           "\(c.policy ?? "(all)") \(c.kind) \(c.resource) \(c.operation.rawValue) "
           + "expect \(c.expected.rawValue)"
-        out += "    <testcase name=\"\(xml(name))\" classname=\"\(xml(c.test))\" file=\"\(xml(file))\""
+        out +=
+          "    <testcase name=\"\(xml(name))\" classname=\"\(xml(c.test))\" file=\"\(xml(file))\""
         if c.passed {
           out += "/>\n"
         } else {

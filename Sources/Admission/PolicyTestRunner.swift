@@ -81,7 +81,8 @@ public enum PolicyTestRunner {
           let kind = object["kind"]?.stringValue
           let name = object["metadata"]?["name"]?.stringValue
           let same = objects.filter {
-            $0.value["kind"]?.stringValue == kind && $0.value["metadata"]?["name"]?.stringValue == name
+            $0.value["kind"]?.stringValue == kind
+              && $0.value["metadata"]?["name"]?.stringValue == name
           }
           guard let match = same.first ?? (objects.count == 1 ? objects.first : nil) else {
             throw fail(
@@ -96,18 +97,22 @@ public enum PolicyTestRunner {
         case .create, .connect:
           request = AdmissionRequest(operation: .create, object: object, userInfo: user)
         case .update:
-          request = AdmissionRequest(operation: .update, object: object, oldObject: old, userInfo: user)
+          request = AdmissionRequest(
+            operation: .update, object: object, oldObject: old, userInfo: user)
         case .delete:
-          request = AdmissionRequest(operation: .delete, object: nil, oldObject: old ?? object, userInfo: user)
+          request = AdmissionRequest(
+            operation: .delete, object: nil, oldObject: old ?? object, userInfo: user)
         }
         let response = configuration.admit(request, source: set)
         let got: PolicyTestSuite.Outcome
         let messages: [String]
         if let policy = expectation.policy {
-          let outcome = response.policies.first { $0.policy == policy } ?? PolicyOutcome(policy: policy)
+          let outcome =
+            response.policies.first { $0.policy == policy } ?? PolicyOutcome(policy: policy)
           messages = outcome.denials.map(\.message) + outcome.warnings
           got =
-            !outcome.applied ? .skip
+            !outcome.applied
+            ? .skip
             : !outcome.denials.isEmpty ? .fail : !outcome.warnings.isEmpty ? .warn : .pass
         } else {
           messages = response.denials.map(\.message) + response.warnings
@@ -115,7 +120,8 @@ public enum PolicyTestRunner {
         }
         var passed = got == expectation.result
         var message = messages.first ?? ""
-        if passed, let want = expectation.message, !messages.contains(where: { $0.contains(want) }) {
+        if passed, let want = expectation.message, !messages.contains(where: { $0.contains(want) })
+        {
           passed = false
           message =
             "expected a message containing \"\(want)\", got "
@@ -159,7 +165,8 @@ public enum PolicyTestRunner {
         && (namespace == nil || o["metadata"]?["namespace"]?.stringValue == namespace)
     }
     guard let first = candidates.first else {
-      throw error("no object \(ref)\(kind.map { " of kind \($0)" } ?? "") in the resources of this test")
+      throw error(
+        "no object \(ref)\(kind.map { " of kind \($0)" } ?? "") in the resources of this test")
     }
     if candidates.count > 1 {
       let names = candidates.map { o in
@@ -177,7 +184,8 @@ public enum PolicyTestRunner {
     _ e: AdmissionConfigurationError, in suite: PolicyTestSuite
   ) -> PolicyTestError {
     let object = suite.configuration.first {
-      $0.value["kind"]?.stringValue == e.kind && $0.value["metadata"]?["name"]?.stringValue == e.name
+      $0.value["kind"]?.stringValue == e.kind
+        && $0.value["metadata"]?["name"]?.stringValue == e.name
     }
     guard let object else { return PolicyTestError(file: suite.file, message: e.description) }
     let field = e.compileErrors.first?.field ?? e.fieldErrors.first?.field ?? ValuePath()

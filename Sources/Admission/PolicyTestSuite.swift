@@ -65,7 +65,8 @@ public struct PolicyTestSuite: Sendable {
     let docs = try readObjects(file)
     guard docs.count == 1, let doc = docs.first?.document else {
       throw PolicyTestError(
-        file: file, message: "a test file holds exactly one PolicyTest, found \(docs.count) documents")
+        file: file,
+        message: "a test file holds exactly one PolicyTest, found \(docs.count) documents")
     }
     let v = doc.value
     func fail(_ path: ValuePath, _ message: String) -> PolicyTestError {
@@ -78,31 +79,41 @@ public struct PolicyTestSuite: Sendable {
       throw fail("kind", "kind must be PolicyTest")
     }
     let known: Set<String> = [
-      "apiVersion", "kind", "metadata", "policies", "resources", "userInfo", "results", "authorizer",
+      "apiVersion", "kind", "metadata", "policies", "resources", "userInfo", "results",
+      "authorizer",
     ]
     for key in v.mapValue?.keys ?? [] where !known.contains(key) {
       throw PolicyTestError(
         file: file, position: doc.position(of: ValuePath(keys: key), key: true),
         message: "unknown field \"\(key)\"")
     }
-    let name = v["metadata"]?["name"]?.stringValue ?? URL(fileURLWithPath: file)
+    let name =
+      v["metadata"]?["name"]?.stringValue
+      ?? URL(fileURLWithPath: file)
       .deletingLastPathComponent().lastPathComponent
     let dir = PolicyTestSuite.directory(of: file)
     var configuration: [LoadedObject] = []
     for (i, pattern) in try stringList(v, "policies", doc, file, required: true).enumerated() {
-      for f in try expand(pattern, in: dir, file: file, position: doc.position(of: ValuePath([.key("policies"), .index(i)]))) {
+      for f in try expand(
+        pattern, in: dir, file: file,
+        position: doc.position(of: ValuePath([.key("policies"), .index(i)])))
+      {
         configuration += try readObjects(f)
       }
     }
     var resources: [LoadedObject] = []
     for (i, pattern) in try stringList(v, "resources", doc, file, required: true).enumerated() {
-      for f in try expand(pattern, in: dir, file: file, position: doc.position(of: ValuePath([.key("resources"), .index(i)]))) {
+      for f in try expand(
+        pattern, in: dir, file: file,
+        position: doc.position(of: ValuePath([.key("resources"), .index(i)])))
+      {
         resources += try readObjects(f)
       }
     }
-    let user = try v["userInfo"].map { u throws(PolicyTestError) in
-      try userInfo(u, "userInfo", doc, file)
-    } ?? defaultUser
+    let user =
+      try v["userInfo"].map { u throws(PolicyTestError) in
+        try userInfo(u, "userInfo", doc, file)
+      } ?? defaultUser
     var rules: [PolicyRuleAuthorizer.Rule] = []
     if let a = v["authorizer"] {
       for (i, r) in (a["rules"]?.listValue ?? []).enumerated() {
@@ -140,7 +151,8 @@ public struct PolicyTestSuite: Sendable {
       guard let op = AdmissionOperation(rawValue: opText), op != .connect else {
         throw fail(
           p.appending("operation"),
-          "results[\(i)].operation: Unsupported value: \"\(opText)\": supported values: \"CREATE\", \"UPDATE\", \"DELETE\"")
+          "results[\(i)].operation: Unsupported value: \"\(opText)\": supported values: \"CREATE\", \"UPDATE\", \"DELETE\""
+        )
       }
       guard let resultText = e["result"]?.stringValue else {
         throw fail(p, "results[\(i)].result: Required value: pass, fail, warn or skip")
@@ -148,7 +160,8 @@ public struct PolicyTestSuite: Sendable {
       guard let outcome = Outcome(rawValue: resultText) else {
         throw fail(
           p.appending("result"),
-          "results[\(i)].result: Unsupported value: \"\(resultText)\": supported values: \"pass\", \"fail\", \"warn\", \"skip\"")
+          "results[\(i)].result: Unsupported value: \"\(resultText)\": supported values: \"pass\", \"fail\", \"warn\", \"skip\""
+        )
       }
       let policy = e["policy"]?.stringValue
       if outcome == .skip && policy == nil {

@@ -23,6 +23,8 @@ public struct CRDValidator: Sendable {
   public var storageVersion: String
   /// The structural schema of each served version.
   public var schemas: [String: StructuralSchema]
+  /// The served versions whose schemas have rules.
+  private var versionsWithRules: Set<String>
 
   /// Compiles every served version's schema and rules; throws every problem at once.
   public init(crd: Value) throws(CRDError) {
@@ -47,6 +49,7 @@ public struct CRDValidator: Sendable {
     servedVersions = names.versions.filter(\.served).map(\.name)
     storageVersion = names.versions.first { $0.storage }?.name ?? ""
     self.schemas = schemas
+    versionsWithRules = Set(schemas.filter { $0.value.hasValidations }.keys)
   }
 
   /// Prunes unknown fields (or reports them when strict), applies defaults, validates
@@ -79,7 +82,7 @@ public struct CRDValidator: Sendable {
     var validator = SchemaValidator()
     validator.validate(object, schema: schema, at: ValuePath())
     result.errors += validator.errors
-    if schema.hasValidations {
+    if versionsWithRules.contains(version) {
       if validator.errors.contains(where: { $0.kind == .typeInvalid }) {
         result.errors.append(
           .invalid(

@@ -138,6 +138,27 @@ import Testing
       ])
   }
 
+  @Test func emptyOrFailingMessageExpressionFallsBackToMessage() throws {
+    let v = try CRDFixtures.validator(
+      """
+      type: object
+      properties:
+        spec:
+          type: object
+          properties:
+            size:
+              type: integer
+              x-kubernetes-validations:
+              - {rule: self < 10, message: too big, messageExpression: "'  '"}
+              - {rule: self < 5, messageExpression: "string(1 / (self - self))"}
+      """)
+    #expect(
+      CRDFixtures.errors(v, CRDFixtures.widget("size: 12")) == [
+        "spec.size: Invalid value: \"integer\": too big",
+        "spec.size: Invalid value: \"integer\": failed rule: self < 5",
+      ])
+  }
+
   @Test func ruleOverTheCostLimitStopsValidation() throws {
     let v = try CRDFixtures.validator(
       """

@@ -3,8 +3,8 @@ import Foundation
 /// Parsed OpenSSH `known_hosts` text: which host keys are trusted for which hosts.
 ///
 /// Supported: plain host patterns (`host`, `host1,host2`, `[host]:port`, `*` and `?`
-/// wildcards, `!` negation), and `@revoked` markers. Hashed entries (`|1|salt|hash`) are
-/// not supported (they need HMAC-SHA1) and never match; use plain host names.
+/// wildcards, `!` negation), hashed entries (`|1|salt|hash`, as `ssh-keygen -H` writes) and
+/// `@revoked` markers. `@cert-authority` lines are skipped.
 struct KnownHosts: Sendable {
   struct Entry: Sendable {
     var patterns: [String]
@@ -22,10 +22,11 @@ struct KnownHosts: Sendable {
       guard let first = fields.first, !first.hasPrefix("#") else { continue }
       var revoked = false
       if first.hasPrefix("@") {
-        revoked = first == "@revoked"
+        guard first == "@revoked" else { continue }
+        revoked = true
         fields.removeFirst()
       }
-      guard fields.count >= 3, !fields[0].hasPrefix("|"),
+      guard fields.count >= 3,
         let key = Data(base64Encoded: fields[2])
       else { continue }
       entries.append(
@@ -45,6 +46,9 @@ struct KnownHosts: Sendable {
   }
 
   static func hostMatches(_ name: String, patterns: [String]) -> Bool {
+    if patterns.count == 1, patterns[0].hasPrefix("|1|") {
+      return hashedMatches(name, entry: patterns[0])
+    }
     var matched = false
     for pattern in patterns.map({ $0.lowercased() }) {
       // `[host]:port` is literal, not a character class; wildcards apply to the host part.
@@ -66,5 +70,14 @@ struct KnownHosts: Sendable {
       }
     }
     return matched
+  }
+
+  /// `|1|base64(salt)|base64(HMAC-SHA1(salt, host))`.
+  static func hashedMatches(_ name: String, entry: String) -> Bool {
+    let parts = entry.split(separator: "|", omittingEmptySubsequences: false)
+    guard parts.count == 4, let salt = Data(base64Encoded: String(parts[2])),
+      let expected = Data(base64Encoded: String(parts[3]))
+    else { return false }
+    return SHA1.hmac(key: Array(salt), message: Array(name.lowercased().utf8)) == Array(expected)
   }
 }

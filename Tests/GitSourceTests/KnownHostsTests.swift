@@ -16,7 +16,6 @@ import Testing
         git.example.com,10.0.0.1 ssh-ed25519 \(encoded)
         [git.example.com]:2222 ssh-ed25519 \(encoded)
         *.corp.example ssh-ed25519 \(encoded)
-        |1|hashedsalt=|hashedhost= ssh-ed25519 \(encoded)
         """)
     #expect(hosts.trusts(host: "git.example.com", port: 22, key: key))
     #expect(hosts.trusts(host: "10.0.0.1", port: 22, key: key))
@@ -25,6 +24,30 @@ import Testing
     #expect(!hosts.trusts(host: "10.0.0.1", port: 2222, key: key))
     #expect(hosts.trusts(host: "a.corp.example", port: 22, key: key))
     #expect(!hosts.trusts(host: "evil.example", port: 22, key: key))
+  }
+
+  @Test func hashedEntriesMatch() {
+    // Written by `ssh-keygen -H` for git.example.com with this key.
+    let hosts = KnownHosts(
+      text: "|1|LrtxHlRnwealwcxN6HNCeqwrpNY=|9DuXYvRUK5XpQVgVc8/1ZOWPmo8= ssh-ed25519 \(encoded)")
+    #expect(hosts.trusts(host: "git.example.com", port: 22, key: key))
+    #expect(hosts.trusts(host: "GIT.example.com", port: 22, key: key))
+    #expect(!hosts.trusts(host: "git.example.org", port: 22, key: key))
+    #expect(!hosts.trusts(host: "git.example.com", port: 22, key: other))
+  }
+
+  @Test func sha1MatchesKnownVectors() {
+    func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+    #expect(hex(SHA1.hash(Array("abc".utf8))) == "a9993e364706816aba3e25717850c26c9cd0d89d")
+    #expect(hex(SHA1.hash([])) == "da39a3ee5e6b4b0d3255bfef95601890afd80709")
+    let long = Array(String(repeating: "a", count: 1_000).utf8)
+    #expect(hex(SHA1.hash(long)) == "291e9a6c66994949b57ba5e650361e98fc36b1ba")
+    #expect(
+      hex(
+        SHA1.hmac(
+          key: Array("key".utf8), message: Array("The quick brown fox jumps over the lazy dog".utf8)
+        ))
+        == "de7c9b85b8b78aa6bc8a7a36f70a90701c9db4d9")
   }
 
   @Test func revokedAndNegatedEntriesRefuse() {

@@ -54,6 +54,24 @@ import Testing
     #expect(head.parents == [base])
   }
 
+  @Test func movedTagsAreFollowed() async throws {
+    let fixture = try GitFixture()
+    defer { fixture.remove() }
+    let first = try fixture.commit("first")
+    try fixture.git("tag", "release")
+    try fixture.push()
+    try fixture.pushTags()
+    let mirror = GitMirror(url: fixture.bare, parentDirectory: fixture.mirrors)
+    try await mirror.fetch()
+    #expect(try mirror.resolve(.tag("release")).commit.sha == first)
+    let second = try fixture.commit("second")
+    try fixture.git("tag", "-f", "-a", "release", "-m", "moved")
+    try fixture.push()
+    try fixture.pushTags()
+    try await mirror.fetch()
+    #expect(try mirror.resolve(.tag("release")).commit.sha == second)
+  }
+
   @Test func deletedBranchesAndTagsArePruned() async throws {
     let fixture = try GitFixture()
     defer { fixture.remove() }

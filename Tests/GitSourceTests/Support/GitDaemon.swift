@@ -12,10 +12,13 @@ final class GitDaemon {
   init(basePath: String) throws {
     // Bind-then-close picks a free port; the daemon takes it over (a tiny race is possible).
     port = try LocalSocket.closedPort()
+    // The daemon binary itself, not `git daemon`: the `git` wrapper would run it as a child
+    // that outlives a kill of the wrapper.
+    let execPath = try GitCLI.run(["--exec-path"], in: basePath)
     process = try Subprocess(
-      "/usr/bin/git",
+      execPath + "/git-daemon",
       [
-        "daemon", "--reuseaddr", "--export-all", "--listen=127.0.0.1", "--port=\(port)",
+        "--reuseaddr", "--export-all", "--listen=127.0.0.1", "--port=\(port)",
         "--base-path=\(basePath)", basePath,
       ], environment: GitCLI.environment)
     do {

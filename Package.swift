@@ -12,10 +12,13 @@ let package = Package(
     .library(name: "Store", targets: ["Store"]),
     .library(name: "Admission", targets: ["Admission"]),
     .library(name: "GitSource", targets: ["GitSource"]),
+    .library(name: "Reconcile", targets: ["Reconcile"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
   ],
   targets: [
     // The only C/C++ surfaces: system libraries found with pkg-config.
@@ -36,10 +39,18 @@ let package = Package(
       dependencies: ["Objects", .product(name: "GRDB", package: "GRDB.swift")]),
     .target(name: "Admission", dependencies: ["Objects", "CEL", "YAML"]),
     .target(name: "GitSource", dependencies: ["CGit2"]),
+    .target(
+      name: "Reconcile",
+      dependencies: [
+        "Objects", "YAML", "Admission", "Store", "GitSource",
+        .product(name: "Logging", package: "swift-log"),
+      ]),
     .executableTarget(
       name: "MooringCLI",
       dependencies: [
-        "Objects", "YAML", "CEL", "Store", "Admission",
+        "Objects", "YAML", "CEL", "Store", "Admission", "Reconcile",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -49,8 +60,9 @@ let package = Package(
     .testTarget(name: "CELTests", dependencies: ["CEL", "Objects"]),
     .testTarget(name: "StoreTests", dependencies: ["Store", "Objects", "YAML"]),
     .testTarget(name: "AdmissionTests", dependencies: ["Admission", "CEL", "YAML", "Objects"]),
-    .testTarget(name: "GitSourceTests", dependencies: ["GitSource"]),
-    .testTarget(name: "EndToEndTests", dependencies: ["Objects", "Store"]),
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "TestSupport"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["Objects", "Store", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

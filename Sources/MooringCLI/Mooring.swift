@@ -11,7 +11,10 @@ struct Mooring: AsyncParsableCommand {
       Exit status: 0 on success, 1 when the input is invalid, 2 on a usage error.
       """,
     version: MooringVersion.string,
-    subcommands: [ValidateCommand.self, CELCommand.self, StoreCommand.self, PolicyCommand.self]
+    subcommands: [
+      ServeCommand.self, StatusCommand.self, ReconcileCommand.self, ValidateCommand.self,
+      PolicyCommand.self, CELCommand.self, StoreCommand.self,
+    ]
   )
 
   /// Runs the command, mapping usage errors to exit status 2 (the argument parser's

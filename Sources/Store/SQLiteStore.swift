@@ -49,11 +49,15 @@ public final class SQLiteStore: ObjectStore {
     var config = GRDB.Configuration()
     let durable = configuration.durable
     config.busyMode = .timeout(10)
-    config.prepareDatabase { db in
-      try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
-    }
     do {
       pool = try DatabasePool(path: path, configuration: config)
+      // After the pool's own WAL setup, which sets synchronous=NORMAL on the writer.
+      try pool.writeWithoutTransaction { db in
+        try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+        // A 64 MiB page cache and fewer checkpoints: a batch touches thousands of pages.
+        try db.execute(sql: "PRAGMA cache_size = -65536")
+        try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
+      }
       let (revision, crds) = try pool.write { db in
         try StoreSchema.create(db)
         let revision = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'revision'")
@@ -97,6 +101,36 @@ public final class SQLiteStore: ObjectStore {
 
   /// Number of open watchers.
   public var watcherCount: Int { hub.count }
+
+  /// Publishes to watchers the changes other processes committed to the file since this
+  /// store last saw it (the daemon calls this periodically so that writes by `mooring`
+  /// commands reach its controllers). Returns how many it found.
+  @discardableResult
+  public func refreshFromDisk() throws(StoreError) -> Int {
+    do {
+      // Under the writer lock, so publishing interleaves with no local commit.
+      return try pool.writeWithoutTransaction { db in
+        let known = state.withLock { $0.revision }
+        let changes: [CommittedChange] = try Row.fetchAll(
+          db, sql: "SELECT rv, type, grp, resource, data FROM changes WHERE rv > ? ORDER BY rv",
+          arguments: [known]
+        ).compactMap { row in
+          guard let kind = WatchEvent.Kind(rawValue: row[1]) else { return nil }
+          return CommittedChange(
+            kind: kind, resource: GroupResource(group: row[2], resource: row[3]),
+            object: try StoredObject.decode(row[4]), old: nil, revision: row[0])
+        }
+        let current =
+          try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'revision'") ?? known
+        guard current > known else { return 0 }
+        state.withLock { $0.revision = current }
+        hub.publish(changes)
+        return changes.count
+      }
+    } catch {
+      throw .storage("\(error)")
+    }
+  }
 
   // MARK: - Reads
 
@@ -181,7 +215,13 @@ public final class SQLiteStore: ObjectStore {
       try pool.writeWithoutTransaction { db in
         var tx: SQLiteTransaction?
         try db.inTransaction(.immediate) {
-          let (registry, revision) = state.withLock { ($0.registry, $0.revision) }
+          // The file's revision, not the cached one: another process (the CLI beside a
+          // running daemon) may have written since; the immediate transaction holds the
+          // file's write lock, so this read is authoritative.
+          let registry = state.withLock { $0.registry }
+          let revision =
+            try Int64.fetchOne(
+              db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'revision'")) ?? 0
           var t = SQLiteTransaction(
             db: db, registry: registry, revision: revision, context: context,
             now: configuration.clock())

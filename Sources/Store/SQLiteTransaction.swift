@@ -255,6 +255,9 @@ struct SQLiteTransaction: StoreTransaction {
       let t = try? ResourceType(customResourceDefinition: old)
     {
       registry.remove(t.groupResource)
+      if let builtin = BuiltinTypes.all.first(where: { $0.groupResource == t.groupResource }) {
+        registry.register(builtin)
+      }
       registryChanged = true
     }
     try remove(type, key, old, verb: "delete")
@@ -312,6 +315,7 @@ struct SQLiteTransaction: StoreTransaction {
     let r = key.resource.resource
     let uid = object.uid ?? ""
     let deleting = object.deletionTimestamp != nil
+    let data = StoredObject.encode(object)
     try sql {
       try db.cachedStatement(
         sql: """
@@ -322,7 +326,7 @@ struct SQLiteTransaction: StoreTransaction {
             data = excluded.data
           """
       ).execute(arguments: [
-        g, r, ns, key.name, uid, revision, deleting, StoredObject.encode(object),
+        g, r, ns, key.name, uid, revision, deleting, data,
       ])
       let labels = object.value[path: WatchFilter.labelsPath]
       if old == nil || old?.value[path: WatchFilter.labelsPath] != labels {
@@ -347,7 +351,7 @@ struct SQLiteTransaction: StoreTransaction {
           try insert.execute(arguments: [ref.uid, g, r, ns, key.name])
         }
       }
-      try record(old == nil ? .added : .modified, key, object, verb: verb)
+      try record(old == nil ? .added : .modified, key, object, data, verb: verb)
     }
     changes.append(
       CommittedChange(
@@ -371,7 +375,7 @@ struct SQLiteTransaction: StoreTransaction {
       try deleteRows("objects", g, r, ns, key.name)
       try deleteRows("labels", g, r, ns, key.name)
       try deleteRows("owners", g, r, ns, key.name)
-      try record(.deleted, key, object, verb: verb)
+      try record(.deleted, key, object, StoredObject.encode(object), verb: verb)
     }
     if try hasDependents(last) { collectorNeeded = true }
     if type.groupResource == BuiltinTypes.customResourceDefinitions,
@@ -379,6 +383,9 @@ struct SQLiteTransaction: StoreTransaction {
       registry.type(for: t.groupResource) != nil
     {
       registry.remove(t.groupResource)
+      if let builtin = BuiltinTypes.all.first(where: { $0.groupResource == t.groupResource }) {
+        registry.register(builtin)
+      }
       registryChanged = true
     }
     changes.append(
@@ -395,9 +402,9 @@ struct SQLiteTransaction: StoreTransaction {
     ).execute(arguments: [g, r, ns, name])
   }
 
-  private func record(_ kind: WatchEvent.Kind, _ key: ObjectKey, _ object: Object, verb: String)
-    throws
-  {
+  private func record(
+    _ kind: WatchEvent.Kind, _ key: ObjectKey, _ object: Object, _ data: Data, verb: String
+  ) throws {
     let ns = StoredObject.namespaceColumn(key)
     try db.cachedStatement(
       sql: """
@@ -405,8 +412,7 @@ struct SQLiteTransaction: StoreTransaction {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         """
     ).execute(arguments: [
-      revision, kind.rawValue, key.resource.group, key.resource.resource, ns, key.name,
-      StoredObject.encode(object), now,
+      revision, kind.rawValue, key.resource.group, key.resource.resource, ns, key.name, data, now,
     ])
     try db.cachedStatement(
       sql: """
@@ -490,10 +496,16 @@ struct SQLiteTransaction: StoreTransaction {
       }
       return t
     }
-    if registry.type(for: t.groupResource) != nil
+    // A CRD may define one of Mooring's built-in kinds (they are CRDs embedded in the
+    // binary), but never take over another definition.
+    let builtin = BuiltinTypes.all.first {
+      $0.groupResource == t.groupResource && $0.kind == t.kind
+    }
+    let clash =
+      registry.type(for: t.groupResource) != nil
       || registry.type(
         for: GroupVersionKind(group: t.group, version: t.versions.first ?? "", kind: t.kind)) != nil
-    {
+    if clash && (builtin == nil || registry.type(for: t.groupResource) != builtin) {
       throw .invalid(
         ObjectKey(BuiltinTypes.customResourceDefinitions, namespace: nil, name: crd.name ?? ""),
         [

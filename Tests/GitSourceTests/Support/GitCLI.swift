@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the real `git` command line with a fixed identity and no user or system config.
 enum GitCLI {

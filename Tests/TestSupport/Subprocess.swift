@@ -8,11 +8,11 @@ import Foundation
 /// is avoided: under the test runner its termination notification can be lost (the child
 /// stays a zombie and `waitUntilExit` never returns), and children inherit a signal mask
 /// that blocks SIGTERM; here the child gets an empty mask and default dispositions.
-struct Subprocess {
-  let pid: pid_t
+public struct Subprocess: Sendable {
+  public let pid: pid_t
 
   /// Runs `executable` with `arguments`; output goes to the given files (or /dev/null).
-  init(
+  public init(
     _ executable: String, _ arguments: [String], environment: [String: String],
     standardOutput: String = "/dev/null", standardError: String = "/dev/null"
   ) throws {
@@ -45,14 +45,14 @@ struct Subprocess {
     var pid: pid_t = 0
     let code = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
     guard code == 0 else {
-      throw GitCLI.Failure(description: "posix_spawn \(executable) failed: \(code)")
+      throw SubprocessError(description: "posix_spawn \(executable) failed: \(code)")
     }
     self.pid = pid
   }
 
   /// Waits for the process to end; returns its exit status (128 + signal if killed).
   @discardableResult
-  func wait() -> Int32 {
+  public func wait() -> Int32 {
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 {
       if errno != EINTR { return -1 }
@@ -62,8 +62,14 @@ struct Subprocess {
   }
 
   /// Kills the process (SIGKILL) and reaps it.
-  func kill() {
+  public func kill() {
     _ = Glibc.kill(pid, SIGKILL)
     wait()
   }
+}
+
+/// A process that could not be started.
+public struct SubprocessError: Error, CustomStringConvertible {
+  public var description: String
+  public init(description: String) { self.description = description }
 }

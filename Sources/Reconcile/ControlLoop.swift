@@ -1,0 +1,101 @@
+import Admission
+import Foundation
+import Logging
+import Objects
+import Store
+import Synchronization
+
+/// The daemon's controllers: every tick it picks up writes other processes made to the
+/// store, fetches each GitRepository that is due (its interval elapsed, its spec changed,
+/// or a reconcile was requested), and reconciles each Sync that is due (its source has a
+/// new revision, its spec changed, its interval elapsed, or a reconcile was requested).
+/// Work runs one item at a time: on two cores the store's single writer is the limit.
+public final class ControlLoop: Sendable {
+  public let store: SQLiteStore
+  public let repositories: GitRepositoryReconciler
+  public let syncs: SyncReconciler
+  public let tick: Duration
+  private let lastRun = Mutex<[String: Double]>([:])
+
+  public init(
+    store: SQLiteStore, dataDirectory: String, logger: Logger, tick: Duration = .seconds(1)
+  ) {
+    self.store = store
+    repositories = GitRepositoryReconciler(
+      store: store, mirrorsDirectory: (dataDirectory as NSString).appendingPathComponent("git"),
+      logger: logger)
+    syncs = SyncReconciler(store: store, chain: AdmissionChain(), logger: logger)
+    self.tick = tick
+  }
+
+  /// Runs until the task is cancelled.
+  public func run() async {
+    while !Task.isCancelled {
+      await runOnce()
+      try? await Task.sleep(for: tick)
+    }
+  }
+
+  /// One pass over every GitRepository and Sync.
+  public func runOnce() async {
+    _ = try? store.refreshFromDisk()
+    let now = Date().timeIntervalSince1970
+    let repos =
+      (try? await store.list(GitRepositoryReconciler.repositories, ListOptions()))?.items ?? []
+    for repo in repos where repo.spec?["suspend"]?.boolValue != true {
+      let id = "repo/\(repo.namespace ?? "")/\(repo.name ?? "")"
+      let interval = Duration.seconds(parsing: repo.spec?["interval"]?.stringValue ?? "") ?? 60
+      let status = repo.status
+      let due =
+        status?["artifact"] == nil && status?["conditions"] == nil
+        || status?["observedGeneration"]?.intValue != repo.generation
+        || repo.annotations[SyncLabels.requestedAt]
+          != status?["lastHandledReconcileAt"]?.stringValue
+        || now - (lastRun.withLock { $0[id] } ?? 0) >= interval
+      guard due else { continue }
+      lastRun.withLock { $0[id] = now }
+      await repositories.reconcile(repo)
+    }
+    let fresh =
+      (try? await store.list(GitRepositoryReconciler.repositories, ListOptions()))?.items ?? []
+    let items = (try? await store.list(SyncReconciler.syncs, ListOptions()))?.items ?? []
+    for sync in items {
+      guard let spec = try? SyncSpec(sync) else {
+        _ = await syncs.reconcile(sync, repository: nil, mirror: nil)
+        continue
+      }
+      if spec.suspend { continue }
+      let id = "sync/\(sync.namespace ?? "")/\(sync.name ?? "")"
+      let repo = fresh.first {
+        $0.name == spec.sourceName && $0.namespace == (spec.sourceNamespace ?? sync.namespace)
+      }
+      let revision = repo?.value[path: "status.artifact.revision"]?.stringValue
+      let status = sync.status
+      let due =
+        revision != status?["lastAttemptedRevision"]?.stringValue
+        || status?["observedGeneration"]?.intValue != sync.generation
+        || sync.annotations[SyncLabels.requestedAt]
+          != status?["lastHandledReconcileAt"]?.stringValue
+        || now - (lastRun.withLock { $0[id] } ?? 0) >= spec.interval
+      guard due else { continue }
+      if let blocked = dependencyNotReady(spec, sync, items) {
+        _ = await syncs.finish(sync, spec, .waiting(blocked))
+        continue
+      }
+      lastRun.withLock { $0[id] = now }
+      _ = await syncs.reconcile(sync, repository: repo, mirror: repo.flatMap(repositories.mirror))
+    }
+  }
+
+  /// Why `sync` must wait for a Sync it depends on, if it must.
+  private func dependencyNotReady(_ spec: SyncSpec, _ sync: Object, _ all: [Object]) -> String? {
+    for name in spec.dependsOn {
+      let dependency = all.first { $0.name == name && $0.namespace == sync.namespace }
+      let ready = dependency?.value[path: "status.conditions"]?.listValue?.contains {
+        $0["type"]?.stringValue == "Ready" && $0["status"]?.stringValue == "True"
+      }
+      if ready != true { return "dependency '\(sync.namespace ?? "")/\(name)' is not ready" }
+    }
+    return nil
+  }
+}

@@ -1,0 +1,281 @@
+import Admission
+import Foundation
+import GitSource
+import Logging
+import Objects
+import Store
+
+/// Applies one Sync's path of its GitRepository's current revision to the store, as one
+/// transaction or not at all, and records the result in the Sync's status.
+///
+/// Every object is loaded with its file and line, checked against the Sync's tenant
+/// boundary, admitted (schemas, defaults, policies) as the Sync's identity, and planned
+/// against the inventory and the live store. Any problem anywhere means nothing is written
+/// and the status lists every problem; otherwise creates, updates and prunes commit
+/// together. Re-applying an applied revision writes nothing.
+public struct SyncReconciler: Sendable {
+  public let store: SQLiteStore
+  public let chain: AdmissionChain
+  public let logger: Logger
+
+  public init(store: SQLiteStore, chain: AdmissionChain, logger: Logger) {
+    self.store = store
+    self.chain = chain
+    self.logger = logger
+  }
+
+  /// What one reconcile did.
+  public enum Outcome: Sendable, Equatable {
+    case applied(revision: String, created: Int, updated: Int, pruned: Int)
+    case unchanged(revision: String)
+    case failed(revision: String?, issues: [SyncIssue])
+    case suspended
+    case waiting(String)
+  }
+
+  public static let syncs = GroupResource(group: "gitops.mooring.dev", resource: "syncs")
+
+  public func reconcile(_ sync: Object, repository: Object?, mirror: GitMirror?) async -> Outcome {
+    let spec: SyncSpec
+    do {
+      spec = try SyncSpec(sync)
+    } catch {
+      return await finish(
+        sync, nil, .failed(revision: nil, issues: [SyncIssue(message: "\(error)")]))
+    }
+    if spec.suspend { return .suspended }
+    guard let repository, let mirror else {
+      return await finish(
+        sync, spec, .waiting("GitRepository \(spec.sourceName) not found"))
+    }
+    guard let artifact = repository.value[path: "status.artifact.revision"]?.stringValue,
+      let sha = artifact.split(separator: ":").last.map(String.init), sha.count == 40
+    else {
+      return await finish(
+        sync, spec, .waiting("waiting for GitRepository \(spec.sourceName) to fetch"))
+    }
+    let snapshot: GitTreeSnapshot
+    do {
+      snapshot = try mirror.snapshot(commit: sha, path: spec.path)
+    } catch {
+      return await finish(
+        sync, spec,
+        .failed(
+          revision: artifact,
+          issues: [SyncIssue(message: "cannot read path \"\(spec.path)\": \(error)")]))
+    }
+    let (plan, issues) = await self.plan(sync, spec, snapshot, revision: artifact)
+    guard issues.isEmpty else {
+      return await finish(sync, spec, .failed(revision: artifact, issues: issues))
+    }
+    let context = WriteContext(actor: spec.identity, source: "git:\(mirror.displayURL)@\(artifact)")
+    if !plan.isEmpty {
+      do {
+        _ = try await store.transaction(context: context) { tx throws(StoreError) in
+          for object in plan.creates { _ = try tx.create(object) }
+          for object in plan.updates { _ = try tx.update(object) }
+          for key in plan.prunes { _ = try tx.delete(key, options: DeleteOptions()) }
+        }
+      } catch {
+        return await finish(
+          sync, spec,
+          .failed(revision: artifact, issues: [SyncIssue(message: "apply failed: \(error)")]))
+      }
+    }
+    let outcome: Outcome =
+      plan.isEmpty
+      ? .unchanged(revision: artifact)
+      : .applied(
+        revision: artifact, created: plan.creates.count, updated: plan.updates.count,
+        pruned: plan.prunes.count)
+    logger.info(
+      "reconciled",
+      metadata: [
+        "sync": "\(sync.namespace ?? "")/\(sync.name ?? "")", "revision": "\(artifact)",
+        "created": "\(plan.creates.count)", "updated": "\(plan.updates.count)",
+        "pruned": "\(plan.prunes.count)",
+      ])
+    return await finish(
+      sync, spec, outcome, plan: plan, repository: repository, digest: snapshot.treeID)
+  }
+
+  /// Builds the plan, or every reason there can be none.
+  func plan(_ sync: Object, _ spec: SyncSpec, _ snapshot: GitTreeSnapshot, revision: String) async
+    -> (SyncPlan, [SyncIssue])
+  {
+    var (desired, issues) = ManifestLoader().load(snapshot)
+    let registry = await store.registry
+    let me = "\(sync.namespace ?? "")/\(sync.name ?? "")"
+    // Kinds this revision brings with it.
+    var revisionTypes = TypeRegistry()
+    for d in desired
+    where d.object.gvk.group == "apiextensions.k8s.io"
+      && d.object.kind == "CustomResourceDefinition"
+    {
+      if let t = try? ResourceType(customResourceDefinition: d.object) { revisionTypes.register(t) }
+    }
+    var seen: [String: DesiredObject] = [:]
+    var typed: [(DesiredObject, ResourceType)] = []
+    for var d in desired {
+      let gvk = d.object.gvk
+      guard let type = registry.type(for: gvk) ?? revisionTypes.type(for: gvk) else {
+        issues.append(
+          d.issue(
+            "no matches for kind \"\(gvk.kind)\" in version \"\(gvk.apiVersion)\"", at: "kind"))
+        continue
+      }
+      if type.namespaced {
+        if (d.object.namespace ?? "").isEmpty {
+          d.object.namespace = spec.targetNamespace ?? "default"
+        }
+      } else {
+        d.object.namespace = nil
+      }
+      for e in d.object.validateBasics() {
+        issues.append(d.issue(e.description, at: e.field))
+      }
+      if let allowed = spec.allowedKinds,
+        !allowed.contains(type.kind) && !allowed.contains("\(type.group)/\(type.kind)")
+      {
+        issues.append(
+          d.issue("kind \(type.kind) is not allowed for Sync \(me) (allowedKinds)", at: "kind"))
+      }
+      if let allowed = spec.allowedNamespaces {
+        if type.namespaced, let ns = d.object.namespace, !allowed.contains(ns) {
+          issues.append(
+            d.issue(
+              "namespace \"\(ns)\" is outside Sync \(me)'s allowed namespaces \(allowed)",
+              at: "metadata.namespace"))
+        } else if !type.namespaced, spec.allowedKinds == nil {
+          issues.append(
+            d.issue("cluster-scoped \(type.kind) is not allowed for Sync \(me)", at: "kind"))
+        }
+      }
+      let id = inventoryID(d.object)
+      if let first = seen[id] {
+        issues.append(d.issue("\(d.label) is also declared at \(first.file):\(first.line)"))
+        continue
+      }
+      seen[id] = d
+      var labels = d.object.labels
+      labels[SyncLabels.syncName] = sync.name ?? ""
+      labels[SyncLabels.syncNamespace] = sync.namespace ?? ""
+      d.object.labels = labels
+      var annotations = d.object.annotations
+      annotations[SyncLabels.owner] = me
+      d.object.annotations = annotations
+      typed.append((d, type))
+    }
+    desired = typed.map(\.0)
+    // Admission, as the Sync's identity, against the live configuration plus this revision's.
+    var configuration: [Value] = []
+    for resource in [
+      BuiltinTypes.customResourceDefinitions,
+      GroupResource(group: "admissionregistration.k8s.io", resource: "validatingadmissionpolicies"),
+      GroupResource(
+        group: "admissionregistration.k8s.io", resource: "validatingadmissionpolicybindings"),
+      BuiltinTypes.namespaces,
+    ] {
+      let ids = Set(desired.map { inventoryID($0.object) })
+      for o in (try? await store.list(resource, ListOptions()))?.items ?? []
+      where !ids.contains(inventoryID(o)) {
+        configuration.append(o.value)
+      }
+    }
+    configuration += desired.map(\.object.value)
+    let source = AdmissionObjectSet(configuration)
+    let admission = chain.configuration(from: source)
+    let user = AdmissionUserInfo(
+      username: spec.identity, groups: ["system:authenticated", "system:syncs"])
+    var plan = SyncPlan()
+    var inventory: [Value] = []
+    let lastApplied = sync.value[path: "status.lastAppliedRevision"]?.stringValue
+    for (d, type) in typed {
+      let key = ObjectKey(
+        type.groupResource, namespace: d.object.namespace, name: d.object.name ?? "")
+      var live: Object?
+      do {
+        live = try await store.get(key)
+      } catch .notFound {
+        live = nil
+      } catch {
+        issues.append(d.issue("reading the live object: \(error)"))
+        continue
+      }
+      if let owner = live?.annotations[SyncLabels.owner], owner != me {
+        issues.append(d.issue("\(d.label) is owned by Sync \(owner); refusing to take it over"))
+        continue
+      }
+      let response = admission.admit(
+        AdmissionRequest(
+          operation: live == nil ? .create : .update, object: d.object.value,
+          oldObject: live?.value, userInfo: user),
+        source: source)
+      for e in response.schemaErrors { issues.append(d.issue(e.description, at: e.field)) }
+      for denial in response.denials where denial.policy != nil || response.schemaErrors.isEmpty {
+        issues.append(d.issue(denial.message))
+      }
+      guard response.allowed else { continue }
+      var object = d.object
+      if let defaulted = response.object, let o = try? Object(defaulted) { object = o }
+      inventory.append(["id": .string(inventoryID(object)), "v": .string(object.gvk.version)])
+      guard let live else {
+        plan.creates.append(object)
+        continue
+      }
+      let fields = ObjectComparison.differences(object, live)
+      if fields.isEmpty {
+        plan.unchanged += 1
+        continue
+      }
+      if lastApplied == revision {
+        // Git did not change: someone changed the live object.
+        let writer =
+          (try? store.audit(
+            AuditQuery(resource: key.resource, namespace: key.namespace, name: key.name, limit: 1)))?
+          .first?.actor
+        plan.drift.append(DriftEntry(id: inventoryID(object), fields: fields, changedBy: writer))
+        if spec.drift == .report { continue }
+      }
+      object.resourceVersion = live.resourceVersion
+      plan.updates.append(object)
+    }
+    plan.creates.sort { applyRank($0) < applyRank($1) }
+    // Prune what left Git.
+    let desiredIDs = Set(inventory.compactMap { $0["id"]?.stringValue })
+    let previous = sync.value[path: "status.inventory.entries"]?.listValue ?? []
+    if spec.prune {
+      var prunes: [(Int, ObjectKey)] = []
+      for entry in previous {
+        guard let id = entry["id"]?.stringValue, !desiredIDs.contains(id),
+          let version = entry["v"]?.stringValue
+        else { continue }
+        let parts = id.split(separator: "_", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 4 else { continue }
+        let gvk = GroupVersionKind(group: parts[2], version: version, kind: parts[3])
+        guard let type = registry.type(for: gvk) else { continue }
+        let key = ObjectKey(
+          type.groupResource, namespace: parts[0].isEmpty ? nil : parts[0], name: parts[1])
+        guard let live = try? await store.get(key), live.annotations[SyncLabels.owner] == me,
+          live.annotations[SyncLabels.prune] != "disabled"
+        else { continue }
+        let rank =
+          type.groupResource == BuiltinTypes.customResourceDefinitions
+          ? 0 : type.groupResource == BuiltinTypes.namespaces ? 1 : 2
+        prunes.append((rank, key))
+      }
+      plan.prunes = prunes.sorted { $0.0 > $1.0 }.map(\.1)
+      if desiredIDs.isEmpty && !previous.isEmpty && !spec.allowEmpty && issues.isEmpty {
+        issues.append(
+          SyncIssue(
+            message:
+              "revision \(revision) declares no objects under \"\(spec.path)\"; refusing to prune all \(previous.count) objects of Sync \(me) (set spec.allowEmpty to allow it)"
+          ))
+      }
+    }
+    plan.inventory = inventory.sorted {
+      ($0["id"]?.stringValue ?? "") < ($1["id"]?.stringValue ?? "")
+    }
+    return (plan, issues)
+  }
+}

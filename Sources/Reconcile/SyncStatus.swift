@@ -1,0 +1,158 @@
+import Foundation
+import Objects
+import Store
+
+extension SyncReconciler {
+  /// Writes the Sync's status for `outcome` (only when it changed) and returns `outcome`.
+  func finish(
+    _ sync: Object, _ spec: SyncSpec?, _ outcome: Outcome, plan: SyncPlan? = nil,
+    repository: Object? = nil, digest: String? = nil
+  ) async -> Outcome {
+    let key = ObjectKey(Self.syncs, namespace: sync.namespace, name: sync.name ?? "")
+    for _ in 0..<3 {
+      guard var current = try? await store.get(key) else { return outcome }
+      let old = current.status ?? .map(ValueMap())
+      var status = old
+      status["observedGeneration"] = current.generation.map(Value.int)
+      if let requested = current.annotations[SyncLabels.requestedAt] {
+        status["lastHandledReconcileAt"] = .string(requested)
+      }
+      let now = StatusTime.now()
+      switch outcome {
+      case .applied(let revision, let created, let updated, let pruned):
+        status["lastAttemptedRevision"] = .string(revision)
+        status["lastAppliedRevision"] = .string(revision)
+        status["errors"] = nil
+        var entry: ValueMap = [
+          "revision": .string(revision), "appliedAt": .string(now),
+          "created": .int(Int64(created)), "updated": .int(Int64(updated)),
+          "pruned": .int(Int64(pruned)),
+        ]
+        if let digest { entry["digest"] = .string("sha1:\(digest)") }
+        if let commit = repository?.value[path: "status.artifact.commit"] {
+          entry["author"] = commit["author"]
+          entry["message"] = commit["message"]
+          entry["time"] = commit["time"]
+        }
+        let history = [Value.map(entry)] + (old["history"]?.listValue ?? [])
+        status["history"] = .list(Array(history.prefix(10)))
+        Conditions.set(
+          &status, "Ready", true, "ReconciliationSucceeded", "Applied revision: \(revision)", now)
+        Conditions.remove(&status, "Stalled")
+        Conditions.remove(&status, "Reconciling")
+      case .unchanged(let revision):
+        status["lastAttemptedRevision"] = .string(revision)
+        status["lastAppliedRevision"] = .string(revision)
+        status["errors"] = nil
+        Conditions.set(
+          &status, "Ready", true, "ReconciliationSucceeded", "Applied revision: \(revision)", now)
+        Conditions.remove(&status, "Stalled")
+        Conditions.remove(&status, "Reconciling")
+      case .failed(let revision, let issues):
+        if let revision { status["lastAttemptedRevision"] = .string(revision) }
+        status["errors"] = .list(issues.map(\.value))
+        let validation = issues.contains { $0.file != nil }
+        let message =
+          "\(issues.count) error\(issues.count == 1 ? "" : "s") in revision \(revision ?? "?"), nothing applied: "
+          + (issues.first?.description ?? "")
+        Conditions.set(
+          &status, "Ready", false, validation ? "ValidationFailed" : "ReconciliationFailed",
+          message, now)
+        if validation {
+          Conditions.set(&status, "Stalled", true, "ValidationFailed", message, now)
+        } else {
+          Conditions.remove(&status, "Stalled")
+        }
+        Conditions.remove(&status, "Reconciling")
+      case .waiting(let why):
+        Conditions.set(&status, "Ready", false, "ArtifactFailed", why, now)
+        Conditions.set(&status, "Reconciling", true, "Progressing", why, now)
+      case .suspended:
+        return outcome
+      }
+      if let plan {
+        if plan.drift.isEmpty {
+          status["drift"] = nil
+        } else {
+          status["drift"] = .list(plan.drift.map(\.value))
+        }
+        if case .failed = outcome {
+        } else {
+          status["inventory"] = ["entries": .list(plan.inventory)]
+        }
+      }
+      let reportedDrift = spec?.drift == .report && !(plan?.drift.isEmpty ?? true)
+      switch outcome {
+      case .applied, .unchanged: status["sync"] = reportedDrift ? "OutOfSync" : "Synced"
+      case .failed: status["sync"] = "OutOfSync"
+      default: status["sync"] = "Unknown"
+      }
+      if status == old { return outcome }
+      current.status = status
+      do {
+        _ = try await store.updateStatus(
+          current,
+          context: WriteContext(actor: "system:mooring:sync-controller", source: "controller"))
+        return outcome
+      } catch .conflict {
+        continue
+      } catch {
+        logger.error("status update failed", metadata: ["sync": "\(key)", "error": "\(error)"])
+        return outcome
+      }
+    }
+    return outcome
+  }
+}
+
+extension SyncIssue {
+  /// The issue as a status entry.
+  var value: Value {
+    var m = ValueMap()
+    if let file { m["file"] = .string(file) }
+    if let line { m["line"] = .int(Int64(line)) }
+    if let column { m["column"] = .int(Int64(column)) }
+    if let object { m["object"] = .string(object) }
+    m["message"] = .string(message)
+    return .map(m)
+  }
+}
+
+/// RFC 3339 times for status fields.
+enum StatusTime {
+  static func now() -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.formatOptions = [.withInternetDateTime]
+    return formatter.string(from: Date())
+  }
+}
+
+/// Kubernetes-style conditions in a status map: a transition time changes only when the
+/// condition's status does.
+enum Conditions {
+  static func set(
+    _ status: inout Value, _ type: String, _ value: Bool, _ reason: String, _ message: String,
+    _ now: String
+  ) {
+    var list = status["conditions"]?.listValue ?? []
+    let text = value ? "True" : "False"
+    let index = list.firstIndex { $0["type"]?.stringValue == type }
+    let since =
+      index.flatMap {
+        list[$0]["status"]?.stringValue == text ? list[$0]["lastTransitionTime"] : nil
+      }
+      ?? .string(now)
+    let condition: Value = [
+      "type": .string(type), "status": .string(text), "reason": .string(reason),
+      "message": .string(message), "lastTransitionTime": since,
+    ]
+    if let index { list[index] = condition } else { list.append(condition) }
+    status["conditions"] = .list(list)
+  }
+
+  static func remove(_ status: inout Value, _ type: String) {
+    guard var list = status["conditions"]?.listValue else { return }
+    list.removeAll { $0["type"]?.stringValue == type }
+    status["conditions"] = list.isEmpty ? nil : .list(list)
+  }
+}

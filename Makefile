@@ -26,11 +26,11 @@ format:
 	$(SWIFT) format --in-place --recursive --configuration .swift-format \
 	  Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Sources
 
-# The daemon lands with the sync engine; until then `run` checks the bundled example
-# repository, the same files the daemon will sync.
+# Starts the daemon on a git repository made from examples/platform in $(DATA_DIR),
+# with the embedded store in $(DATA_DIR)/store.db. Ctrl-C stops it.
 run: setup
 	$(SWIFT) build -c release --product mooring
-	$(RELEASE_BIN) validate examples/platform
+	DATA_DIR=$(DATA_DIR) BIN=$(RELEASE_BIN) scripts/run.sh
 
 bench: setup
 	scripts/bench.sh

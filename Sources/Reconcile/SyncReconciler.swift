@@ -51,8 +51,14 @@ public struct SyncReconciler: Sendable {
     guard let artifact = repository.value[path: "status.artifact.revision"]?.stringValue,
       let sha = artifact.split(separator: ":").last.map(String.init), sha.count == 40
     else {
-      return await finish(
-        sync, spec, .waiting("waiting for GitRepository \(spec.sourceName) to fetch"))
+      let ready = repository.value[path: "status.conditions"]?.listValue?.first {
+        $0["type"]?.stringValue == "Ready"
+      }
+      let why =
+        ready?["status"]?.stringValue == "False"
+        ? "GitRepository \(spec.sourceName) is not ready: \(ready?["message"]?.stringValue ?? "")"
+        : "waiting for GitRepository \(spec.sourceName) to fetch"
+      return await finish(sync, spec, .waiting(why))
     }
     let snapshot: GitTreeSnapshot
     do {

@@ -22,6 +22,13 @@ let package = Package(
         .product(name: "Objects", package: "Mooring"),
       ],
       swiftSettings: [.unsafeFlags(["-Ounchecked"])]),
+    // Compile once, evaluate many: Mooring's CEL over the shared set in peers/.
+    .executableTarget(
+      name: "CELEvaluation",
+      dependencies: [
+        .product(name: "CEL", package: "Mooring"),
+        .product(name: "Objects", package: "Mooring"),
+      ]),
     // Mooring's SQLiteStore beside raw SQLite with the same rows (and etcd, from the
     // script): writes, reads, lists and watch delivery.
     .executableTarget(

@@ -3,8 +3,7 @@ import Objects
 import Store
 
 /// A store in a fresh temporary directory, removed when the fixture goes away.
-final class StoreFixture: @unchecked Sendable {
-  // @unchecked: immutable after init; the store itself is Sendable.
+final class StoreFixture: Sendable {
   let directory: String
   let store: SQLiteStore
   let admin = WriteContext(actor: "admin", source: "test")

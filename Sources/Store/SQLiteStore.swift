@@ -200,13 +200,27 @@ public final class SQLiteStore: ObjectStore {
     }
   }
 
-  /// Runs `body` in one write transaction and publishes what it changed.
+  /// Runs `body` as a write transaction that is always rolled back: every check a real
+  /// write makes (names, conflicts, namespaces, validation) runs, nothing persists, no
+  /// revision is used and no watcher sees anything. What `dryRun=All` answers.
+  public func dryRun<T>(
+    context: WriteContext, _ body: (inout any StoreTransaction) throws(StoreError) -> T
+  ) throws(StoreError) -> T {
+    try write(context, commit: false) { (tx) throws(StoreError) in
+      var any: any StoreTransaction = tx
+      return try body(&any)
+    }
+  }
+
+  /// Runs `body` in one write transaction and publishes what it changed (or, with
+  /// `commit` false, rolls it back and publishes nothing).
   ///
   /// Blocks the calling thread while another write holds SQLite's single writer lock;
   /// writes are short (one transaction), and publishing under that lock is what keeps
   /// watch events in commit order.
   func write<T>(
-    _ context: WriteContext, _ body: (inout SQLiteTransaction) throws(StoreError) -> T
+    _ context: WriteContext, commit: Bool = true,
+    _ body: (inout SQLiteTransaction) throws(StoreError) -> T
   ) throws(StoreError) -> T {
     var failure: StoreError?
     var result: T?
@@ -231,6 +245,7 @@ public final class SQLiteStore: ObjectStore {
             failure = (error as? StoreError) ?? .storage("\(error)")
             return .rollback
           }
+          if !commit { return .rollback }
           if t.revision != revision {
             try db.cachedStatement(sql: "UPDATE meta SET value = ? WHERE key = 'revision'")
               .execute(arguments: [t.revision])

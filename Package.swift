@@ -13,12 +13,15 @@ let package = Package(
     .library(name: "Admission", targets: ["Admission"]),
     .library(name: "GitSource", targets: ["GitSource"]),
     .library(name: "Reconcile", targets: ["Reconcile"]),
+    .library(name: "APIMachinery", targets: ["APIMachinery"]),
+    .library(name: "APIServer", targets: ["APIServer"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
   ],
   targets: [
     // The only C/C++ surfaces: system libraries found with pkg-config.
@@ -45,10 +48,18 @@ let package = Package(
         "Objects", "YAML", "Admission", "Store", "GitSource",
         .product(name: "Logging", package: "swift-log"),
       ]),
+    .target(name: "APIMachinery", dependencies: ["Objects"]),
+    .target(
+      name: "APIServer",
+      dependencies: [
+        "Objects", "YAML", "Store", "Admission", "APIMachinery",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
     .executableTarget(
       name: "MooringCLI",
       dependencies: [
-        "Objects", "YAML", "CEL", "Store", "Admission", "Reconcile",
+        "Objects", "YAML", "CEL", "Store", "Admission", "Reconcile", "APIServer",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -62,6 +73,9 @@ let package = Package(
     .testTarget(name: "AdmissionTests", dependencies: ["Admission", "CEL", "YAML", "Objects"]),
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "TestSupport"]),
+    .testTarget(name: "APIMachineryTests", dependencies: ["APIMachinery", "Objects", "YAML"]),
+    .testTarget(
+      name: "APIServerTests", dependencies: ["APIServer", "Store", "Objects", "YAML"]),
     .testTarget(name: "EndToEndTests", dependencies: ["Objects", "Store", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]

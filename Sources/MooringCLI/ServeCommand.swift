@@ -1,3 +1,5 @@
+import APIServer
+import Admission
 import ArgumentParser
 import Foundation
 import Logging
@@ -35,7 +37,24 @@ struct ServeCommand: AsyncParsableCommand {
   @Option(help: "Log format: text or json.")
   var logFormat: String = "text"
 
+  @Option(help: "Where the Kubernetes-compatible API listens (HOST:PORT; port 0 picks one).")
+  var listen: String = "127.0.0.1:6443"
+
+  @Flag(
+    help: """
+      Serve the API over plain HTTP, treating requests without credentials as the \
+      administrator (kubectl sends no credentials over http). For loopback development.
+      """)
+  var insecureHTTP = false
+
+  @Option(help: "A kube-style token file: CSV lines token,user,uid,\"group1,group2\".")
+  var tokenAuthFile: String?
+
   func validate() throws {
+    guard let colon = listen.lastIndex(of: ":"), Int(listen[listen.index(after: colon)...]) != nil
+    else {
+      throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:6443")
+    }
     guard ["text", "json"].contains(logFormat) else {
       throw ValidationError("--log-format must be text or json")
     }
@@ -51,6 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
     let logger = Logger(label: "mooring")
     try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
     let store = try SQLiteStore(path: (dataDir as NSString).appendingPathComponent("store.db"))
+    try await Bootstrap.declareDefaultNamespace(in: store)
     if let bootstrap {
       try await Bootstrap(
         url: bootstrap, ref: bootstrapRef, path: bootstrapPath, interval: bootstrapInterval
@@ -59,11 +79,39 @@ struct ServeCommand: AsyncParsableCommand {
     let revision = try await store.currentRevision()
     logger.info("mooring started", metadata: ["dataDir": "\(dataDir)", "revision": "\(revision)"])
     let loop = ControlLoop(store: store, dataDirectory: dataDir, logger: logger)
+    var services: [any Service] = [ControllerService(loop: loop)]
+    if insecureHTTP {
+      services.append(try apiServer(store: store, logger: logger))
+    } else {
+      logger.warning(
+        "the API is not served: TLS serving is not built yet; pass --insecure-http to serve it over plain HTTP"
+      )
+    }
     let group = ServiceGroup(
-      services: [ControllerService(loop: loop)], gracefulShutdownSignals: [.sigterm, .sigint],
-      logger: logger)
+      services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
     try await group.run()
     logger.info("mooring stopped")
+  }
+}
+
+extension ServeCommand {
+  /// The API server as a service; it writes the address it listens on to DIR/api-address
+  /// (what `mooring kubeconfig` reads).
+  func apiServer(store: SQLiteStore, logger: Logger) throws -> any Service {
+    let colon = listen.lastIndex(of: ":")!
+    let host = String(listen[..<colon])
+    let port = Int(listen[listen.index(after: colon)...]) ?? 6443
+    var authenticator = TokenAuthenticator(unauthenticated: TokenAuthenticator.admin)
+    if let tokenAuthFile { try authenticator.load(tokenFile: tokenAuthFile) }
+    let handler = APIHandler(
+      store: store, serverAddress: listen, mooringVersion: MooringVersion.string, logger: logger)
+    let addressFile = (dataDir as NSString).appendingPathComponent("api-address")
+    return APIServer(handler: handler, authenticator: authenticator, host: host, port: port)
+      .application(logger: logger) { bound in
+        let url = "http://\(host):\(bound)"
+        try? Data(url.utf8).write(to: URL(fileURLWithPath: addressFile), options: .atomic)
+        logger.info("API listening", metadata: ["url": "\(url)"])
+      }
   }
 }
 
@@ -86,6 +134,16 @@ struct Bootstrap {
   var interval: String
 
   static let namespace = "mooring-system"
+
+  /// Creates the `default` Namespace (where kubectl puts namespaced objects without one).
+  static func declareDefaultNamespace(in store: SQLiteStore) async throws {
+    let key = ObjectKey(BuiltinTypes.namespaces, namespace: nil, name: "default")
+    if (try? await store.get(key)) == nil {
+      _ = try await store.create(
+        Object(apiVersion: "v1", kind: "Namespace", name: "default"),
+        context: WriteContext(actor: "system:mooring", source: "serve"))
+    }
+  }
 
   func declare(in store: SQLiteStore) async throws {
     let context = WriteContext(actor: "system:mooring:bootstrap", source: "serve --bootstrap")

@@ -1,0 +1,73 @@
+import Admission
+import Foundation
+
+/// One HTTP request to the API, independent of the HTTP server that received it.
+public struct APIRequest: Sendable {
+  public var method: String
+  /// The path without the query.
+  public var path: String
+  public var query: [String: String]
+  /// Header values by lower-cased name.
+  public var headers: [String: String]
+  public var body: [UInt8]
+  /// The authenticated user.
+  public var user: AdmissionUserInfo
+
+  public init(
+    method: String, path: String, query: [String: String] = [:], headers: [String: String] = [:],
+    body: [UInt8] = [], user: AdmissionUserInfo = AdmissionUserInfo()
+  ) {
+    self.method = method
+    self.path = path
+    self.query = query
+    self.headers = headers
+    self.body = body
+    self.user = user
+  }
+
+  /// Splits `target` (`/path?query`) into the path and its decoded query parameters.
+  public static func split(_ target: String) -> (path: String, query: [String: String]) {
+    guard let q = target.firstIndex(of: "?") else { return (target, [:]) }
+    var query: [String: String] = [:]
+    for pair in target[target.index(after: q)...].split(separator: "&") {
+      let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+      func decode(_ s: Substring) -> String {
+        String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s)
+      }
+      query[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
+    }
+    return (String(target[..<q]), query)
+  }
+
+  /// The `Accept` header.
+  var accept: String { headers["accept"] ?? "" }
+
+  /// Whether one media range of `Accept` carries all of `parameters` (`as=Table`, ...).
+  func accepts(_ parameters: [String]) -> Bool {
+    accept.split(separator: ",").contains { range in
+      let params = Set(
+        range.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) })
+      return parameters.allSatisfy(params.contains)
+    }
+  }
+
+  /// Whether the client asks for a `meta.k8s.io/v1` Table.
+  var wantsTable: Bool { accepts(["as=Table", "g=meta.k8s.io", "v=v1"]) }
+
+  /// The media type of the body, without parameters.
+  var contentType: String {
+    let raw = headers["content-type"] ?? "application/json"
+    return raw.split(separator: ";").first.map {
+      $0.trimmingCharacters(in: .whitespaces).lowercased()
+    } ?? raw
+  }
+
+  /// Whether `dryRun=All` was asked.
+  var dryRun: Bool { query["dryRun"] == "All" }
+
+  /// A boolean query parameter (`true`/`1`).
+  func flag(_ name: String) -> Bool {
+    guard let v = query[name] else { return false }
+    return v == "true" || v == "1"
+  }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Objects
+import Store
+
+extension ResourceCall {
+  /// GET of one object (or its status).
+  func get() async throws -> APIResponse {
+    let object = try await store.get(key)
+    if request.wantsTable {
+      return .json(
+        try await handler.table(
+          for: [object], type: type, version: path.version,
+          resourceVersion: object.resourceVersion ?? "", continueToken: nil))
+    }
+    return .json(present(object))
+  }
+
+  /// GET of a collection.
+  func list() async throws -> APIResponse {
+    let options = try listOptions()
+    if let rv = request.query["resourceVersion"], !rv.isEmpty, rv != "0", Int64(rv) == nil {
+      throw APIError.badRequest("invalid resourceVersion \"\(rv)\"")
+    }
+    let page = try await store.list(type.groupResource, options)
+    if request.wantsTable {
+      return .json(
+        try await handler.table(
+          for: page.items, type: type, version: path.version,
+          resourceVersion: String(page.resourceVersion), continueToken: page.continueToken))
+    }
+    var metadata: ValueMap = ["resourceVersion": .string(String(page.resourceVersion))]
+    if let token = page.continueToken { metadata["continue"] = .string(token) }
+    if let remaining = page.remainingItemCount, page.continueToken != nil {
+      metadata["remainingItemCount"] = .int(Int64(remaining))
+    }
+    let list: Value = [
+      "apiVersion": .string(path.apiVersion), "kind": .string(type.listKind),
+      "metadata": .map(metadata), "items": .list(page.items.map(present)),
+    ]
+    return .json(list)
+  }
+}

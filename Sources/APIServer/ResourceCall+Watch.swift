@@ -1,0 +1,101 @@
+import Foundation
+import Objects
+import Store
+
+extension ResourceCall {
+  /// GET with `watch=true`: newline-delimited `WatchEvent`s. From `resourceVersion` N, the
+  /// changes after N; from 0 or none, a synthetic ADDED per current object first (what
+  /// kubectl's single-object watch expects). A compacted revision ends the stream with an
+  /// ERROR event carrying a 410 Expired Status.
+  func watch() async throws -> APIResponse {
+    var options = try listOptions()
+    options.limit = 0
+    options.continueToken = nil
+    let rvText = request.query["resourceVersion"] ?? ""
+    var initial: [Object] = []
+    let from: Int64
+    if rvText.isEmpty || rvText == "0" {
+      if request.query["sendInitialEvents"] == "false" {
+        from = try await store.currentRevision()
+      } else {
+        let page = try await store.list(type.groupResource, options)
+        initial = page.items
+        from = page.resourceVersion
+      }
+    } else {
+      guard let n = Int64(rvText) else {
+        throw APIError.badRequest("invalid resourceVersion \"\(rvText)\"")
+      }
+      from = n
+    }
+    let timeout = request.query["timeoutSeconds"].flatMap(Double.init) ?? 1800
+    let bookmarks = request.flag("allowWatchBookmarks")
+    let table = request.wantsTable
+    var events: AsyncThrowingStream<WatchEvent, any Error>?
+    var expired: APIError?
+    do {
+      events = try await store.watch(type.groupResource, from: from, options)
+    } catch {
+      guard case .expired = error else { throw error }
+      expired = APIError.from(error, type: type)
+    }
+    let call = self
+    let (stream, continuation) = AsyncStream.makeStream(of: [UInt8].self)
+    let producer = Task {
+      var first = true
+      func send(_ kind: String, _ object: Object) async {
+        var payload = call.present(object)
+        if table {
+          payload =
+            (try? await call.handler.table(
+              for: [object], type: call.type, version: call.path.version,
+              resourceVersion: object.resourceVersion ?? "", continueToken: nil,
+              columns: first)) ?? payload
+          first = false
+        }
+        continuation.yield(JSON.encodeBytes(["type": .string(kind), "object": payload]) + [10])
+      }
+      for object in initial { await send("ADDED", object) }
+      if let expired {
+        continuation.yield(
+          JSON.encodeBytes(["type": "ERROR", "object": expired.status]) + [10])
+        continuation.finish()
+        return
+      }
+      let deadline = ContinuousClock.now + .milliseconds(Int64(timeout * 1000))
+      let timer = Task {
+        try? await Task.sleep(until: deadline)
+        continuation.finish()
+      }
+      defer { timer.cancel() }
+      do {
+        for try await event in events! {
+          if Task.isCancelled { break }
+          switch event.kind {
+          case .bookmark:
+            if bookmarks {
+              var bookmark = Value.map([
+                "kind": .string(call.type.kind), "apiVersion": .string(call.path.apiVersion),
+              ])
+              bookmark[path: "metadata.resourceVersion"] = .string(String(event.revision))
+              continuation.yield(
+                JSON.encodeBytes(["type": "BOOKMARK", "object": bookmark]) + [10])
+            }
+          default:
+            await send(event.kind.rawValue, event.object)
+          }
+        }
+      } catch let error as StoreError {
+        continuation.yield(
+          JSON.encodeBytes([
+            "type": "ERROR", "object": APIError.from(error, type: call.type).status,
+          ])
+            + [10])
+      } catch {}
+      continuation.finish()
+    }
+    continuation.onTermination = { _ in producer.cancel() }
+    return APIResponse(
+      status: 200, headers: [("Content-Type", "application/json")], body: .stream(stream))
+  }
+}

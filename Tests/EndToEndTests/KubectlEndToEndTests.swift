@@ -1,0 +1,327 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The real kubectl against a running `mooring serve` (plain HTTP on 127.0.0.1): discovery,
+/// get/list/watch, create, apply (client-side and server-side), diff, patch, label, delete,
+/// explain, raw discovery, admission denials and bad input.
+@Suite(.serialized) struct KubectlEndToEndTests {
+  /// A running daemon and a kubeconfig for it.
+  final class Cluster {
+    let root: String
+    let daemon: Subprocess
+    let url: String
+
+    init() async throws {
+      root = NSTemporaryDirectory() + "mooring-kubectl-\(UUID().uuidString)"
+      try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+      daemon = try Subprocess(
+        MooringProcess.binary,
+        ["serve", "--data-dir", root + "/data", "--insecure-http", "--listen", "127.0.0.1:0"],
+        environment: ProcessInfo.processInfo.environment, standardError: root + "/serve.log")
+      var address: String?
+      for _ in 0..<200 {
+        address = try? String(contentsOfFile: root + "/data/api-address", encoding: .utf8)
+        if address != nil { break }
+        try await Task.sleep(for: .milliseconds(50))
+      }
+      guard let address else {
+        daemon.kill()
+        throw SubprocessError(description: "the API did not start; see \(root)/serve.log")
+      }
+      url = address
+      let config = try MooringProcess.run(["kubeconfig", "--data-dir", root + "/data"])
+      try config.stdout.write(toFile: root + "/kubeconfig", atomically: true, encoding: .utf8)
+    }
+
+    deinit {
+      daemon.kill()
+      try? FileManager.default.removeItem(atPath: root)
+    }
+
+    /// Runs kubectl with this cluster's kubeconfig and a private discovery cache.
+    func kubectl(_ args: [String]) throws -> MooringProcess.Result {
+      try run(
+        "/usr/bin/kubectl",
+        ["--kubeconfig", root + "/kubeconfig", "--cache-dir", root + "/cache"] + args)
+    }
+
+    /// Writes a manifest into the cluster's directory and returns its path.
+    func file(_ name: String, _ text: String) throws -> String {
+      let path = root + "/" + name
+      try text.write(toFile: path, atomically: true, encoding: .utf8)
+      return path
+    }
+
+    /// curl against the API: the status code and body.
+    func curl(
+      _ method: String, _ path: String, body: String? = nil, type: String = "application/json"
+    )
+      throws -> (code: Int, body: String)
+    {
+      var args = ["-s", "-o", root + "/curl.out", "-w", "%{http_code}", "-X", method]
+      if let body {
+        let file = try self.file("curl.in", body)
+        args += ["-H", "Content-Type: \(type)", "--data-binary", "@" + file]
+      }
+      let r = try run("/usr/bin/curl", args + [url + path])
+      let out = (try? String(contentsOfFile: root + "/curl.out", encoding: .utf8)) ?? ""
+      return (Int(r.stdout) ?? 0, out)
+    }
+  }
+
+  static func run(_ executable: String, _ args: [String]) throws -> MooringProcess.Result {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = args
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return MooringProcess.Result(
+      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+      stderr: String(decoding: errData, as: UTF8.self))
+  }
+
+  static let organization = """
+    apiVersion: resourcemanager.mooring.dev/v1alpha1
+    kind: Organization
+    metadata:
+      name: acme
+      labels: {tier: gold}
+    spec:
+      displayName: ACME
+
+    """
+
+  @Test func discoveryAndVersion() async throws {
+    let c = try await Cluster()
+    let version = try c.kubectl(["version"])
+    #expect(version.stdout.contains("Server Version: v1.32.0-mooring"), "\(version)")
+    let resources = try c.kubectl(["api-resources"])
+    #expect(resources.status == 0)
+    let org = resources.stdout.split(separator: "\n").first { $0.hasPrefix("organizations") }
+    #expect(
+      org?.split(separator: " ", omittingEmptySubsequences: true)
+        == [
+          "organizations", "org", "resourcemanager.mooring.dev/v1alpha1", "false", "Organization",
+        ])
+    #expect(resources.stdout.contains("validatingadmissionpolicies"))
+    let raw = try c.kubectl(["get", "--raw", "/apis/resourcemanager.mooring.dev/v1alpha1"])
+    #expect(raw.stdout.contains("\"kind\":\"APIResourceList\""))
+    let openapi = try c.kubectl(["get", "--raw", "/openapi/v3"])
+    #expect(openapi.stdout.contains("apis/resourcemanager.mooring.dev/v1alpha1"))
+    let explain = try c.kubectl(["explain", "organizations"])
+    #expect(explain.stdout.contains("KIND:       Organization"), "\(explain)")
+    let unknown = try c.kubectl(["get", "widgets"])
+    #expect(unknown.status == 1)
+    #expect(unknown.stderr.contains("the server doesn't have a resource type \"widgets\""))
+  }
+
+  @Test func applyGetLabelDiffPatchDelete() async throws {
+    let c = try await Cluster()
+    let org = try c.file("org.yaml", Self.organization)
+    let created = try c.kubectl(["apply", "-f", org])
+    #expect(
+      created.stdout == "organization.resourcemanager.mooring.dev/acme created\n", "\(created)")
+    #expect(try c.kubectl(["apply", "-f", org]).stdout.contains("acme unchanged"))
+
+    let table = try c.kubectl(["get", "org"])
+    #expect(table.stdout.hasPrefix("NAME"), "\(table)")
+    #expect(table.stdout.contains("acme"))
+    let json = try c.kubectl(["get", "org", "acme", "-o", "jsonpath={.spec.displayName}"])
+    #expect(json.stdout == "ACME")
+
+    #expect(try c.kubectl(["label", "org", "acme", "env=prod"]).stdout.contains("labeled"))
+    let selected = try c.kubectl(["get", "org", "-l", "env=prod", "-o", "name"])
+    #expect(selected.stdout == "organization.resourcemanager.mooring.dev/acme\n")
+    let none = try c.kubectl(["get", "org", "-l", "env=dev"])
+    #expect(none.stderr.contains("No resources found"))
+    let byName = try c.kubectl([
+      "get", "org", "--field-selector", "metadata.name=acme", "-o", "name",
+    ])
+    #expect(byName.stdout == "organization.resourcemanager.mooring.dev/acme\n")
+
+    // diff and a server dry run change nothing; apply does.
+    let changed = try c.file(
+      "org2.yaml", Self.organization.replacingOccurrences(of: "ACME\n", with: "ACME Corp\n"))
+    let rv = try c.kubectl(["get", "org", "acme", "-o", "jsonpath={.metadata.resourceVersion}"])
+      .stdout
+    let diff = try c.kubectl(["diff", "-f", changed])
+    #expect(diff.status == 1, "\(diff)")
+    #expect(diff.stdout.contains("+  displayName: ACME Corp"))
+    let dry = try c.kubectl(["apply", "--dry-run=server", "-f", changed])
+    #expect(dry.stdout.contains("configured (server dry run)"), "\(dry)")
+    let after = try c.kubectl(["get", "org", "acme", "-o", "jsonpath={.metadata.resourceVersion}"])
+    #expect(after.stdout == rv)
+    #expect(try c.kubectl(["apply", "-f", changed]).stdout.contains("acme configured"))
+    #expect(
+      try c.kubectl(["get", "org", "acme", "-o", "jsonpath={.spec.displayName}"]).stdout
+        == "ACME Corp")
+
+    // Patches: merge (and its no-op), JSON.
+    let merge = [
+      "patch", "org", "acme", "--type", "merge", "-p", "{\"spec\":{\"displayName\":\"X\"}}",
+    ]
+    #expect(try c.kubectl(merge).stdout.contains("acme patched\n"))
+    #expect(try c.kubectl(merge).stdout.contains("patched (no change)"))
+    let jsonPatch = try c.kubectl([
+      "patch", "org", "acme", "--type", "json", "-p",
+      "[{\"op\":\"replace\",\"path\":\"/spec/displayName\",\"value\":\"Y\"}]",
+    ])
+    #expect(jsonPatch.status == 0, "\(jsonPatch)")
+    #expect(
+      try c.kubectl(["get", "org", "acme", "-o", "jsonpath={.spec.displayName}"]).stdout == "Y")
+
+    // Server-side apply creates and updates.
+    let ns = try c.file("ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: team-a}\n")
+    #expect(try c.kubectl(["create", "-f", ns]).stdout == "namespace/team-a created\n")
+    let project = try c.file(
+      "project.yaml",
+      """
+      apiVersion: resourcemanager.mooring.dev/v1alpha1
+      kind: Project
+      metadata: {name: web, namespace: team-a}
+      spec: {displayName: Web}
+
+      """)
+    let ssa = try c.kubectl(["apply", "--server-side", "-f", project])
+    #expect(
+      ssa.stdout.contains("project.resourcemanager.mooring.dev/web serverside-applied"), "\(ssa)")
+    let all = try c.kubectl(["get", "projects", "-A"])
+    #expect(all.stdout.contains("team-a"), "\(all)")
+
+    // Errors as kube words them.
+    let missing = try c.kubectl(["get", "org", "nope"])
+    #expect(missing.status == 1)
+    #expect(
+      missing.stderr.contains(
+        "Error from server (NotFound): organizations.resourcemanager.mooring.dev \"nope\" not found"
+      ))
+    let again = try c.kubectl(["create", "-f", org])
+    #expect(again.stderr.contains("(AlreadyExists)"), "\(again)")
+    let bad = try c.file(
+      "bad.yaml",
+      "apiVersion: resourcemanager.mooring.dev/v1alpha1\nkind: Organization\nmetadata: {name: Bad_Name}\n"
+    )
+    let invalid = try c.kubectl(["apply", "-f", bad])
+    #expect(
+      invalid.stderr.contains(
+        "The Organization \"Bad_Name\" is invalid: metadata.name: Invalid value"),
+      "\(invalid)")
+
+    #expect(
+      try c.kubectl(["delete", "org", "acme"]).stdout
+        == "organization.resourcemanager.mooring.dev \"acme\" deleted\n")
+    #expect(try c.kubectl(["get", "org"]).stderr.contains("No resources found"))
+  }
+
+  @Test func watchSeesChanges() async throws {
+    let c = try await Cluster()
+    let org = try c.file("org.yaml", Self.organization)
+    _ = try c.kubectl(["apply", "-f", org])
+    let out = c.root + "/watch.out"
+    let watcher = try Subprocess(
+      "/usr/bin/kubectl",
+      [
+        "--kubeconfig", c.root + "/kubeconfig", "--cache-dir", c.root + "/cache", "get", "org",
+        "acme", "-w", "-o", "jsonpath={.spec.displayName}{\"\\n\"}",
+      ], environment: ProcessInfo.processInfo.environment, standardOutput: out)
+    defer { watcher.kill() }
+    try await Task.sleep(for: .milliseconds(1500))
+    for name in ["One", "Two"] {
+      _ = try c.kubectl([
+        "patch", "org", "acme", "--type", "merge", "-p", "{\"spec\":{\"displayName\":\"\(name)\"}}",
+      ])
+    }
+    var lines: [String] = []
+    for _ in 0..<50 {
+      lines = ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").split(separator: "\n")
+        .map(String.init)
+      if lines.count >= 3 { break }
+      try await Task.sleep(for: .milliseconds(100))
+    }
+    #expect(lines == ["ACME", "One", "Two"])
+  }
+
+  @Test func admissionPolicyDenies() async throws {
+    let c = try await Cluster()
+    let policy = try c.file(
+      "policy.yaml",
+      """
+      apiVersion: admissionregistration.k8s.io/v1
+      kind: ValidatingAdmissionPolicy
+      metadata: {name: org-needs-tier}
+      spec:
+        failurePolicy: Fail
+        matchConstraints:
+          resourceRules:
+          - apiGroups: [resourcemanager.mooring.dev]
+            apiVersions: ["*"]
+            operations: [CREATE, UPDATE]
+            resources: [organizations]
+        validations:
+        - expression: "has(object.metadata.labels) && 'tier' in object.metadata.labels"
+          message: organizations need a tier label
+      ---
+      apiVersion: admissionregistration.k8s.io/v1
+      kind: ValidatingAdmissionPolicyBinding
+      metadata: {name: org-needs-tier}
+      spec:
+        policyName: org-needs-tier
+        validationActions: [Deny]
+
+      """)
+    let applied = try c.kubectl(["apply", "-f", policy])
+    #expect(applied.status == 0, "\(applied)")
+    let bare = try c.file(
+      "bare.yaml",
+      "apiVersion: resourcemanager.mooring.dev/v1alpha1\nkind: Organization\nmetadata: {name: bare}\n"
+    )
+    let denied = try c.kubectl(["apply", "-f", bare])
+    #expect(denied.status == 1)
+    #expect(
+      denied.stderr.contains(
+        "ValidatingAdmissionPolicy 'org-needs-tier' with binding 'org-needs-tier' denied request: organizations need a tier label"
+      ), "\(denied)")
+    #expect(try c.kubectl(["apply", "-f", try c.file("org.yaml", Self.organization)]).status == 0)
+  }
+
+  @Test func badInputGetsKubernetesStatus() async throws {
+    let c = try await Cluster()
+    let orgs = "/apis/resourcemanager.mooring.dev/v1alpha1/organizations"
+    let malformed = try c.curl("POST", orgs, body: "{\"kind\": ")
+    #expect(malformed.code == 400)
+    #expect(malformed.body.contains("\"reason\":\"BadRequest\""))
+    #expect(malformed.body.contains("not valid JSON"))
+    let wrongKind = try c.curl(
+      "POST", orgs,
+      body: "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"x\"}}")
+    #expect(wrongKind.code == 400)
+    #expect(try c.curl("GET", "/apis/example.com/v1/widgets").code == 404)
+    let big = String(repeating: "x", count: 4 * 1024 * 1024)
+    let tooLarge = try c.curl("POST", orgs, body: "{\"a\":\"\(big)\"}")
+    #expect(tooLarge.code == 413)
+    let created = try c.curl(
+      "POST", orgs,
+      body:
+        "{\"apiVersion\":\"resourcemanager.mooring.dev/v1alpha1\",\"kind\":\"Organization\",\"metadata\":{\"name\":\"acme\"}}"
+    )
+    #expect(created.code == 201)
+    let stale = try c.curl(
+      "PUT", orgs + "/acme",
+      body:
+        "{\"apiVersion\":\"resourcemanager.mooring.dev/v1alpha1\",\"kind\":\"Organization\",\"metadata\":{\"name\":\"acme\",\"resourceVersion\":\"1\"},\"spec\":{\"a\":1}}"
+    )
+    #expect(stale.code == 409, "\(stale)")
+    #expect(stale.body.contains("the object has been modified"))
+    let smp = try c.curl(
+      "PATCH", orgs + "/acme", body: "{}", type: "application/strategic-merge-patch+json")
+    // Organization is compiled in, so (unlike a CRD kind) it takes strategic merge patches.
+    #expect(smp.code == 200, "\(smp)")
+  }
+}

@@ -12,8 +12,9 @@ struct Mooring: AsyncParsableCommand {
       """,
     version: MooringVersion.string,
     subcommands: [
-      ServeCommand.self, StatusCommand.self, ReconcileCommand.self, ValidateCommand.self,
-      PolicyCommand.self, CELCommand.self, StoreCommand.self,
+      ServeCommand.self, StatusCommand.self, ReconcileCommand.self, DriftCommand.self,
+      KubeconfigCommand.self,
+      ValidateCommand.self, PolicyCommand.self, CELCommand.self, StoreCommand.self,
     ]
   )
 

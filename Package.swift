@@ -22,6 +22,10 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+    .package(url: "https://github.com/apple/swift-certificates", from: "1.0.0"),
+    .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
   ],
   targets: [
     // The only C/C++ surfaces: system libraries found with pkg-config.
@@ -39,7 +43,10 @@ let package = Package(
     .target(name: "CEL", dependencies: ["Objects", "CRE2"]),
     .target(
       name: "Store",
-      dependencies: ["Objects", .product(name: "GRDB", package: "GRDB.swift")]),
+      dependencies: [
+        "Objects", .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Metrics", package: "swift-metrics"),
+      ]),
     .target(name: "Admission", dependencies: ["Objects", "CEL", "YAML"]),
     .target(name: "GitSource", dependencies: ["CGit2"]),
     .target(
@@ -54,6 +61,12 @@ let package = Package(
       dependencies: [
         "Objects", "YAML", "Store", "Admission", "APIMachinery",
         .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdCore", package: "hummingbird"),
+        .product(name: "HummingbirdTLS", package: "hummingbird"),
+        .product(name: "X509", package: "swift-certificates"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Metrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
         .product(name: "Logging", package: "swift-log"),
       ]),
     .executableTarget(
@@ -63,6 +76,8 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Metrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
       ]),
 
     .testTarget(name: "ObjectsTests", dependencies: ["Objects"]),

@@ -21,4 +21,5 @@ fi
 url="file://$(cd "$repo" && pwd)"
 echo "mooring: serving $url (store: $DATA_DIR/store.db); stop with Ctrl-C"
 echo "mooring: in another terminal: $BIN status --data-dir $DATA_DIR"
+echo "mooring: kubectl: $BIN kubeconfig --data-dir $DATA_DIR > $DATA_DIR/kubeconfig && kubectl --kubeconfig $DATA_DIR/kubeconfig get syncs -A"
 exec "$BIN" serve --data-dir "$DATA_DIR" --bootstrap "$url" --bootstrap-interval 10s

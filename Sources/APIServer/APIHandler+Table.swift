@@ -1,31 +1,39 @@
+import APIMachinery
 import Foundation
 import Objects
 import Store
 
 extension APIHandler {
-  /// The objects as a `meta.k8s.io/v1` Table (kubectl's human output).
+  /// The objects as a `meta.k8s.io/v1` Table (kubectl's human output): Name, then the
+  /// CRD's `additionalPrinterColumns` for this version (or Mooring's columns for its
+  /// compiled-in kinds), Age when none are declared.
   func table(
     for objects: [Object], type: ResourceType, version: String, resourceVersion: String,
-    continueToken: String?, columns: Bool = true
+    continueToken: String?, columns: Bool = true, includeObject: String? = nil
   ) async throws -> Value {
-    var metadata: ValueMap = ["resourceVersion": .string(resourceVersion)]
-    if let continueToken { metadata["continue"] = .string(continueToken) }
-    let rows: [Value] = objects.map { o in
-      [
-        "cells": [.string(o.name ?? ""), .string(o.creationTimestamp ?? "")],
-        "object": [
-          "kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
-          "metadata": o.value["metadata"] ?? .map([:]),
-        ],
-      ]
+    let converter = TableConverter(columns: try await printerColumns(type, version: version))
+    return converter.table(
+      for: objects.map(\.value), resourceVersion: resourceVersion, continueToken: continueToken,
+      now: Date(),
+      includeObject: TableConverter.IncludeObject(queryValue: includeObject) ?? .metadata,
+      includeColumnDefinitions: columns)
+  }
+
+  /// The printer columns of `type` at `version`.
+  func printerColumns(_ type: ResourceType, version: String) async throws -> [PrinterColumn] {
+    let crds = try await admission.snapshot().customResourceDefinitions
+    guard
+      let crd = crds.first(where: {
+        $0.spec?["group"]?.stringValue == type.group
+          && $0.spec?[path: "names.kind"]?.stringValue == type.kind
+      })
+    else { return TableConverter.builtinColumns(group: type.group, kind: type.kind) }
+    let versions = crd.spec?["versions"]?.listValue ?? []
+    guard let index = versions.firstIndex(where: { $0["name"]?.stringValue == version }) else {
+      return []
     }
-    return [
-      "kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": .map(metadata),
-      "columnDefinitions": [
-        ["name": "Name", "type": "string", "format": "name", "description": "", "priority": 0],
-        ["name": "Age", "type": "date", "format": "", "description": "", "priority": 0],
-      ],
-      "rows": .list(rows),
-    ]
+    return
+      (try? PrinterColumn.columns(
+        ofVersion: versions[index], at: ValuePath(keys: "spec", "versions"))) ?? []
   }
 }

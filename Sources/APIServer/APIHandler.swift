@@ -15,11 +15,15 @@ public final class APIHandler: Sendable {
   let logger: Logger
   /// The largest request body accepted.
   public let maxBodyBytes: Int
+  /// Served at /metrics when set.
+  let metrics: APIMetrics?
 
   public init(
     store: SQLiteStore, chain: AdmissionChain = AdmissionChain(), serverAddress: String,
-    mooringVersion: String, maxBodyBytes: Int = 3 * 1024 * 1024, logger: Logger
+    mooringVersion: String, maxBodyBytes: Int = 3 * 1024 * 1024, metrics: APIMetrics? = nil,
+    logger: Logger
   ) {
+    self.metrics = metrics
     self.store = store
     self.admission = AdmissionSnapshots(store: store, chain: chain)
     self.serverAddress = serverAddress
@@ -48,6 +52,9 @@ public final class APIHandler: Sendable {
       return .json(APIVersionInfo.document(mooringVersion: mooringVersion))
     case "/healthz", "/livez", "/readyz":
       return .text("ok")
+    case "/metrics":
+      guard let metrics else { throw APIError.notFound() }
+      return .text(await metrics.exposition(store: store))
     case "/openapi/v3", "/openapi/v3/":
       return .json(try await openAPI().index)
     default:

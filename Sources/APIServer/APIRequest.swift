@@ -12,6 +12,8 @@ public struct APIRequest: Sendable {
   public var body: [UInt8]
   /// The authenticated user.
   public var user: AdmissionUserInfo
+  /// The client's address, when known.
+  public var sourceAddress: String?
 
   public init(
     method: String, path: String, query: [String: String] = [:], headers: [String: String] = [:],
@@ -37,6 +39,16 @@ public struct APIRequest: Sendable {
       query[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
     }
     return (String(target[..<q]), query)
+  }
+
+  /// The path with its query, as received.
+  var uri: String {
+    guard !query.isEmpty else { return path }
+    let allowed = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))
+    let pairs = query.sorted { $0.key < $1.key }.map {
+      "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0.value)"
+    }
+    return path + "?" + pairs.joined(separator: "&")
   }
 
   /// The `Accept` header.

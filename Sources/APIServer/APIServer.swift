@@ -1,8 +1,12 @@
+import Admission
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOSSL
 import Objects
 
 /// The API's HTTP server (Hummingbird): authenticates each request, bounds its body, hands
@@ -12,21 +16,42 @@ public struct APIServer: Sendable {
   public let authenticator: TokenAuthenticator
   public let host: String
   public let port: Int
+  /// The TLS identity; nil serves plain HTTP.
+  public let certificate: ServingCertificate?
+  /// Where every request is recorded, if anywhere.
+  public let auditLog: AuditLog?
 
-  public init(handler: APIHandler, authenticator: TokenAuthenticator, host: String, port: Int) {
+  public init(
+    handler: APIHandler, authenticator: TokenAuthenticator, host: String, port: Int,
+    certificate: ServingCertificate?, auditLog: AuditLog? = nil
+  ) {
+    self.auditLog = auditLog
     self.handler = handler
     self.authenticator = authenticator
     self.host = host
     self.port = port
+    self.certificate = certificate
   }
 
   /// The server as a lifecycle service; `onListening` gets the bound port (useful with
   /// port 0).
   public func application(
     logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
-  ) -> some ApplicationProtocol {
-    Application(
-      responder: APIResponder(handler: handler, authenticator: authenticator),
+  ) throws -> some ApplicationProtocol {
+    var server = HTTPServerBuilder.http1()
+    if let certificate {
+      let chain = try NIOSSLCertificate.fromPEMFile(certificate.certificatePath).map {
+        NIOSSLCertificateSource.certificate($0)
+      }
+      let key = try NIOSSLPrivateKey(file: certificate.keyPath, format: .pem)
+      server = try .tls(
+        .http1(),
+        tlsConfiguration: .makeServerConfiguration(
+          certificateChain: chain, privateKey: .privateKey(key)))
+    }
+    return Application(
+      responder: APIResponder(handler: handler, authenticator: authenticator, auditLog: auditLog),
+      server: server,
       configuration: ApplicationConfiguration(
         address: .hostname(host, port: port), serverName: "mooring"),
       onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
@@ -36,12 +61,17 @@ public struct APIServer: Sendable {
 
 /// Adapts Hummingbird requests to `APIRequest` and `APIResponse` back.
 struct APIResponder: HTTPResponder {
-  typealias Context = BasicRequestContext
+  typealias Context = APIRequestContext
   let handler: APIHandler
   let authenticator: TokenAuthenticator
+  let auditLog: AuditLog?
+
+  /// What anyone may read without credentials (kube's `system:public-info-viewer`).
+  static let publicPaths: Set<String> = ["/healthz", "/livez", "/readyz", "/version"]
 
   func respond(to request: Request, context: Context) async throws -> Response {
     var request = request
+    let received = Date()
     let (path, query) = APIRequest.split(request.uri.string)
     var headers: [String: String] = [:]
     for field in request.headers {
@@ -49,19 +79,53 @@ struct APIResponder: HTTPResponder {
       headers[name] = headers[name].map { "\($0),\(field.value)" } ?? field.value
     }
     var answer: APIResponse
-    if let user = authenticator.authenticate(authorization: headers["authorization"]) {
+    var user = authenticator.authenticate(authorization: headers["authorization"])
+    if user == nil, headers["authorization"] == nil, Self.publicPaths.contains(path) {
+      user = AdmissionUserInfo(username: "system:anonymous", groups: ["system:unauthenticated"])
+    }
+    if let user {
+      var apiRequest = APIRequest(
+        method: request.method.rawValue, path: path, query: query, headers: headers, user: user)
+      apiRequest.sourceAddress = context.remoteAddress?.ipAddress
       do {
         let buffer = try await request.collectBody(upTo: handler.maxBodyBytes)
-        let body = Array(buffer.readableBytesView)
-        answer = await handler.handle(
-          APIRequest(
-            method: request.method.rawValue, path: path, query: query, headers: headers,
-            body: body, user: user))
+        apiRequest.body = Array(buffer.readableBytesView)
+        answer = await handler.handle(apiRequest)
       } catch {
         answer = .error(.tooLarge(handler.maxBodyBytes))
       }
+      let finished = Date()
+      if handler.metrics != nil {
+        let resource: String
+        if case .resource(let p) = ResourcePath.parse(path) {
+          resource = p.group.isEmpty ? p.resource : "\(p.resource).\(p.group)"
+        } else {
+          resource = ""
+        }
+        APIMetrics.record(
+          verb: AuditLog.verb(apiRequest), resource: resource, code: answer.status,
+          seconds: finished.timeIntervalSince(received))
+      }
+      if let auditLog {
+        apiRequest.body = []
+        var rv: String?
+        if apiRequest.method != "GET", answer.status < 300, !answer.bytes.isEmpty {
+          rv = (try? JSON.decode(answer.bytes))?[path: "metadata.resourceVersion"]?.stringValue
+        }
+        auditLog.record(
+          AuditLog.Entry(
+            request: apiRequest, status: answer.status, received: received, finished: finished,
+            resourceVersion: rv))
+      }
     } else {
       answer = .error(.unauthorized())
+      if let auditLog {
+        auditLog.record(
+          AuditLog.Entry(
+            request: APIRequest(
+              method: request.method.rawValue, path: path, query: query, headers: headers),
+            status: 401, received: received, finished: Date()))
+      }
     }
     var fields = HTTPFields()
     for (name, value) in answer.headers {

@@ -1,3 +1,4 @@
+import APIMachinery
 import Foundation
 import Objects
 import Store
@@ -51,8 +52,7 @@ extension ResourceCall {
         }
       default:
         do {
-          patched = try await strategicMerge(
-            patch, live.value)
+          patched = try StrategicMergePatch.apply(patch, to: live.value, strategies: strategies)
         } catch {
           throw APIError(
             code: 422, reason: "Invalid", message: "the strategic merge patch failed: \(error)")
@@ -69,11 +69,5 @@ extension ResourceCall {
       }
     }
     throw APIError.internalError("the patch could not be applied after 5 attempts")
-  }
-}
-
-extension ResourceCall {
-  func strategicMerge(_ patch: Value, _ live: Value) async throws -> Value {
-    JSONMergePatch.apply(patch, to: live)
   }
 }

@@ -10,7 +10,8 @@ extension ResourceCall {
       return .json(
         try await handler.table(
           for: [object], type: type, version: path.version,
-          resourceVersion: object.resourceVersion ?? "", continueToken: nil))
+          resourceVersion: object.resourceVersion ?? "", continueToken: nil,
+          includeObject: request.query["includeObject"]))
     }
     return .json(present(object))
   }
@@ -26,7 +27,8 @@ extension ResourceCall {
       return .json(
         try await handler.table(
           for: page.items, type: type, version: path.version,
-          resourceVersion: String(page.resourceVersion), continueToken: page.continueToken))
+          resourceVersion: String(page.resourceVersion), continueToken: page.continueToken,
+          includeObject: request.query["includeObject"]))
     }
     var metadata: ValueMap = ["resourceVersion": .string(String(page.resourceVersion))]
     if let token = page.continueToken { metadata["continue"] = .string(token) }

@@ -50,7 +50,7 @@ extension ResourceCall {
             (try? await call.handler.table(
               for: [object], type: call.type, version: call.path.version,
               resourceVersion: object.resourceVersion ?? "", continueToken: nil,
-              columns: first)) ?? payload
+              columns: first, includeObject: call.request.query["includeObject"])) ?? payload
           first = false
         }
         continuation.yield(JSON.encodeBytes(["type": .string(kind), "object": payload]) + [10])

@@ -138,10 +138,15 @@ extension ResourceCall {
   func create() async throws -> APIResponse {
     var value = try conform(try decodeBody())
     if type.hasStatusSubresource { value["status"] = nil }
+    return try await create(value, tracked: false)
+  }
+
+  /// Admits and creates `value` (shared by POST and apply); `tracked` when its
+  /// managedFields are already computed.
+  func create(_ value: Value, tracked: Bool) async throws -> APIResponse {
     let (admitted, warnings) = try await admit(.create, value, old: nil)
     var object = try object(admitted ?? value)
-    object.value = ManagedFieldsTracker.update(
-      object.value, old: nil, manager: request.query["fieldManager"], apiVersion: path.apiVersion)
+    if !tracked { object.value = trackUpdate(object.value, old: nil) }
     let created: Object
     if request.dryRun {
       created = try store.dryRun(context: context) { (tx) throws(StoreError) in
@@ -163,7 +168,7 @@ extension ResourceCall {
   }
 
   /// Admits and writes `value` over `live` (the shared end of PUT and PATCH).
-  func write(_ value: Value, live: Object) async throws -> APIResponse {
+  func write(_ value: Value, live: Object, tracked: Bool = false) async throws -> APIResponse {
     var value = value
     if (value[path: "metadata.resourceVersion"]?.stringValue ?? "").isEmpty {
       value[path: "metadata.resourceVersion"] = live.value[path: "metadata.resourceVersion"]
@@ -172,9 +177,7 @@ extension ResourceCall {
     let (admitted, warnings) = try await admit(
       .update, value, old: live.value, subresource: path.subresource ?? "")
     var object = try object(admitted ?? value)
-    object.value = ManagedFieldsTracker.update(
-      object.value, old: live.value, manager: request.query["fieldManager"],
-      apiVersion: path.apiVersion, subresource: path.subresource)
+    if !tracked { object.value = trackUpdate(object.value, old: live.value) }
     let written: Object
     if request.dryRun {
       written = try store.dryRun(context: context) { (tx) throws(StoreError) in

@@ -19,7 +19,8 @@ struct KubeconfigCommand: ParsableCommand {
   @Option(help: "The API URL (default: the one in DIR/api-address).")
   var server: String?
 
-  @Option(help: "A bearer token for the user (over https only: kubectl sends none over http).")
+  @Option(
+    help: "A bearer token (default over https: the administrator's, from DIR/admin.token).")
   var token: String?
 
   func run() throws {
@@ -30,13 +31,26 @@ struct KubeconfigCommand: ParsableCommand {
       let file = (dataDir as NSString).appendingPathComponent("api-address")
       guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
         throw ValidationError(
-          "\(file) does not exist: is `mooring serve --data-dir \(dataDir) --insecure-http` running? Or pass --server URL"
+          "\(file) does not exist: is `mooring serve --data-dir \(dataDir)` running? Or pass --server URL"
         )
       }
       url = text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
     var user = "    {}"
-    if let token { user = "    token: \(token)" }
+    var authority = ""
+    if url.hasPrefix("https://") {
+      let token =
+        self.token
+        ?? (try? String(contentsOfFile: AdminToken.path(dataDir: dataDir), encoding: .utf8))
+        .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+      if let token { user = "    token: \(token)" }
+      let ca = (dataDir as NSString).appendingPathComponent("serving.crt")
+      if let pem = FileManager.default.contents(atPath: ca) {
+        authority = "\n    certificate-authority-data: \(pem.base64EncodedString())"
+      }
+    } else if let token {
+      user = "    token: \(token)"
+    }
     print(
       """
       apiVersion: v1
@@ -44,7 +58,7 @@ struct KubeconfigCommand: ParsableCommand {
       clusters:
       - name: mooring
         cluster:
-          server: \(url)
+          server: \(url)\(authority)
       users:
       - name: admin
         user:

@@ -13,7 +13,7 @@ struct Mooring: AsyncParsableCommand {
     version: MooringVersion.string,
     subcommands: [
       ServeCommand.self, StatusCommand.self, ReconcileCommand.self, DriftCommand.self,
-      KubeconfigCommand.self,
+      AuditCommand.self, KubeconfigCommand.self,
       ValidateCommand.self, PolicyCommand.self, CELCommand.self, StoreCommand.self,
     ]
   )

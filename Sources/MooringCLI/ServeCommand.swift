@@ -3,7 +3,9 @@ import Admission
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
 import Objects
+import Prometheus
 import Reconcile
 import ServiceLifecycle
 import Store
@@ -47,6 +49,15 @@ struct ServeCommand: AsyncParsableCommand {
       """)
   var insecureHTTP = false
 
+  @Option(help: "The API's TLS certificate (PEM); default: a self-signed one in DIR.")
+  var tlsCert: String?
+
+  @Option(help: "The key of --tls-cert (PEM).")
+  var tlsKey: String?
+
+  @Option(help: "Append an audit.k8s.io/v1 Event per API request to this JSON-lines file.")
+  var auditLogPath: String?
+
   @Option(help: "A kube-style token file: CSV lines token,user,uid,\"group1,group2\".")
   var tokenAuthFile: String?
 
@@ -54,6 +65,9 @@ struct ServeCommand: AsyncParsableCommand {
     guard let colon = listen.lastIndex(of: ":"), Int(listen[listen.index(after: colon)...]) != nil
     else {
       throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:6443")
+    }
+    guard (tlsCert == nil) == (tlsKey == nil) else {
+      throw ValidationError("--tls-cert and --tls-key go together")
     }
     guard ["text", "json"].contains(logFormat) else {
       throw ValidationError("--log-format must be text or json")
@@ -68,6 +82,8 @@ struct ServeCommand: AsyncParsableCommand {
         : StreamLogHandler.standardError(label: label)
     }
     let logger = Logger(label: "mooring")
+    let registry = PrometheusCollectorRegistry()
+    MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
     try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
     let store = try SQLiteStore(path: (dataDir as NSString).appendingPathComponent("store.db"))
     try await Bootstrap.declareDefaultNamespace(in: store)
@@ -80,13 +96,7 @@ struct ServeCommand: AsyncParsableCommand {
     logger.info("mooring started", metadata: ["dataDir": "\(dataDir)", "revision": "\(revision)"])
     let loop = ControlLoop(store: store, dataDirectory: dataDir, logger: logger)
     var services: [any Service] = [ControllerService(loop: loop)]
-    if insecureHTTP {
-      services.append(try apiServer(store: store, logger: logger))
-    } else {
-      logger.warning(
-        "the API is not served: TLS serving is not built yet; pass --insecure-http to serve it over plain HTTP"
-      )
-    }
+    services.append(try apiServer(store: store, registry: registry, logger: logger))
     let group = ServiceGroup(
       services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
     try await group.run()
@@ -97,21 +107,38 @@ struct ServeCommand: AsyncParsableCommand {
 extension ServeCommand {
   /// The API server as a service; it writes the address it listens on to DIR/api-address
   /// (what `mooring kubeconfig` reads).
-  func apiServer(store: SQLiteStore, logger: Logger) throws -> any Service {
+  func apiServer(store: SQLiteStore, registry: PrometheusCollectorRegistry, logger: Logger)
+    throws -> any Service
+  {
     let colon = listen.lastIndex(of: ":")!
     let host = String(listen[..<colon])
     let port = Int(listen[listen.index(after: colon)...]) ?? 6443
-    var authenticator = TokenAuthenticator(unauthenticated: TokenAuthenticator.admin)
+    var authenticator = TokenAuthenticator(
+      unauthenticated: insecureHTTP ? TokenAuthenticator.admin : nil)
     if let tokenAuthFile { try authenticator.load(tokenFile: tokenAuthFile) }
-    let handler = APIHandler(
-      store: store, serverAddress: listen, mooringVersion: MooringVersion.string, logger: logger)
-    let addressFile = (dataDir as NSString).appendingPathComponent("api-address")
-    return APIServer(handler: handler, authenticator: authenticator, host: host, port: port)
-      .application(logger: logger) { bound in
-        let url = "http://\(host):\(bound)"
-        try? Data(url.utf8).write(to: URL(fileURLWithPath: addressFile), options: .atomic)
-        logger.info("API listening", metadata: ["url": "\(url)"])
+    authenticator.add(token: try AdminToken.load(dataDir: dataDir), user: TokenAuthenticator.admin)
+    var certificate: ServingCertificate?
+    if !insecureHTTP {
+      if let tlsCert, let tlsKey {
+        certificate = ServingCertificate(certificatePath: tlsCert, keyPath: tlsKey)
+      } else {
+        certificate = try ServingCertificate.selfSigned(in: dataDir, hosts: [host])
       }
+    }
+    let handler = APIHandler(
+      store: store, serverAddress: listen, mooringVersion: MooringVersion.string,
+      metrics: APIMetrics(registry: registry), logger: logger)
+    let addressFile = (dataDir as NSString).appendingPathComponent("api-address")
+    let scheme = insecureHTTP ? "http" : "https"
+    return try APIServer(
+      handler: handler, authenticator: authenticator, host: host, port: port,
+      certificate: certificate, auditLog: try auditLogPath.map { try AuditLog(path: $0) }
+    )
+    .application(logger: logger) { bound in
+      let url = "\(scheme)://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(bound)"
+      try? Data(url.utf8).write(to: URL(fileURLWithPath: addressFile), options: .atomic)
+      logger.info("API listening", metadata: ["url": "\(url)"])
+    }
   }
 }
 

@@ -65,7 +65,7 @@ public struct SyncSpecError: Error, Sendable, CustomStringConvertible {
 
 extension Duration {
   /// Seconds of a Go duration such as `30s`, `5m`, `1h30m`; nil when malformed.
-  static func seconds(parsing text: String) -> Double? {
+  public static func seconds(parsing text: String) -> Double? {
     guard !text.isEmpty else { return nil }
     var total = 0.0
     var number = ""

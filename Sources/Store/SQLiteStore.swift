@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Metrics
 import Objects
 import Synchronization
 
@@ -225,6 +226,15 @@ public final class SQLiteStore: ObjectStore {
     var failure: StoreError?
     var result: T?
     var scheduleCollector = false
+    let started = ContinuousClock.now
+    defer {
+      if commit {
+        let elapsed = ContinuousClock.now - started
+        Metrics.Timer(label: "mooring_store_write_duration_seconds").recordNanoseconds(
+          elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds
+            / 1_000_000_000)
+      }
+    }
     do {
       try pool.writeWithoutTransaction { db in
         var tx: SQLiteTransaction?

@@ -12,12 +12,14 @@ import Testing
     let daemon: Subprocess
     let url: String
 
-    init() async throws {
+    /// Plain HTTP unless `tls`; `extra` goes to `mooring serve`.
+    init(tls: Bool = false, extra: [String] = []) async throws {
       root = NSTemporaryDirectory() + "mooring-kubectl-\(UUID().uuidString)"
       try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
       daemon = try Subprocess(
         MooringProcess.binary,
-        ["serve", "--data-dir", root + "/data", "--insecure-http", "--listen", "127.0.0.1:0"],
+        ["serve", "--data-dir", root + "/data", "--listen", "127.0.0.1:0"]
+          + (tls ? [] : ["--insecure-http"]) + extra,
         environment: ProcessInfo.processInfo.environment, standardError: root + "/serve.log")
       var address: String?
       for _ in 0..<200 {
@@ -59,7 +61,7 @@ import Testing
     )
       throws -> (code: Int, body: String)
     {
-      var args = ["-s", "-o", root + "/curl.out", "-w", "%{http_code}", "-X", method]
+      var args = ["-sk", "-o", root + "/curl.out", "-w", "%{http_code}", "-X", method]
       if let body {
         let file = try self.file("curl.in", body)
         args += ["-H", "Content-Type: \(type)", "--data-binary", "@" + file]
@@ -194,6 +196,24 @@ import Testing
       ssa.stdout.contains("project.resourcemanager.mooring.dev/web serverside-applied"), "\(ssa)")
     let all = try c.kubectl(["get", "projects", "-A"])
     #expect(all.stdout.contains("team-a"), "\(all)")
+    let unchanged = try c.kubectl(["diff", "--server-side", "-f", project])
+    #expect(unchanged.status == 0, "\(unchanged)")
+    // Field ownership: another manager's change conflicts with a later apply, unless forced.
+    _ = try c.kubectl([
+      "patch", "project", "web", "-n", "team-a", "--type", "merge", "-p",
+      "{\"spec\":{\"displayName\":\"Patched\"}}",
+    ])
+    let conflict = try c.kubectl(["apply", "--server-side", "-f", project])
+    #expect(conflict.status == 1)
+    #expect(
+      conflict.stderr.contains(
+        "Apply failed with 1 conflict: conflict with \"kubectl-patch\" using resourcemanager.mooring.dev/v1alpha1: .spec.displayName"
+      ), "\(conflict)")
+    let forced = try c.kubectl(["apply", "--server-side", "--force-conflicts", "-f", project])
+    #expect(forced.status == 0, "\(forced)")
+    #expect(
+      try c.kubectl(["get", "project", "web", "-n", "team-a", "-o", "jsonpath={.spec.displayName}"])
+        .stdout == "Web")
 
     // Errors as kube words them.
     let missing = try c.kubectl(["get", "org", "nope"])
@@ -278,6 +298,24 @@ import Testing
       """)
     let applied = try c.kubectl(["apply", "-f", policy])
     #expect(applied.status == 0, "\(applied)")
+    // A second client-side apply of a compiled-in kind goes through strategic merge patch.
+    let edited = try c.file(
+      "policy2.yaml",
+      try String(contentsOfFile: policy, encoding: .utf8).replacingOccurrences(
+        of: "failurePolicy: Fail",
+        with:
+          "failurePolicy: Fail\n  matchConditions:\n  - name: not-system\n    expression: \"!object.metadata.name.startsWith('system-')\""
+      ))
+    let reapplied = try c.kubectl(["apply", "-f", edited])
+    #expect(
+      reapplied.stdout.contains(
+        "validatingadmissionpolicy.admissionregistration.k8s.io/org-needs-tier configured"),
+      "\(reapplied)")
+    let conditions = try c.kubectl([
+      "get", "validatingadmissionpolicy", "org-needs-tier", "-o",
+      "jsonpath={.spec.matchConditions[*].name}",
+    ])
+    #expect(conditions.stdout == "not-system")
     let bare = try c.file(
       "bare.yaml",
       "apiVersion: resourcemanager.mooring.dev/v1alpha1\nkind: Organization\nmetadata: {name: bare}\n"
@@ -289,6 +327,52 @@ import Testing
         "ValidatingAdmissionPolicy 'org-needs-tier' with binding 'org-needs-tier' denied request: organizations need a tier label"
       ), "\(denied)")
     #expect(try c.kubectl(["apply", "-f", try c.file("org.yaml", Self.organization)]).status == 0)
+  }
+
+  @Test func tlsTokensAuditAndMetrics() async throws {
+    let setup = NSTemporaryDirectory() + "mooring-tokens-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: setup, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: setup) }
+    try "alice-token,alice,1001,\"devs,ops\"\n".write(
+      toFile: setup + "/tokens.csv", atomically: true, encoding: .utf8)
+    let c = try await Cluster(
+      tls: true,
+      extra: ["--token-auth-file", setup + "/tokens.csv", "--audit-log-path", setup + "/audit.log"])
+    #expect(c.url.hasPrefix("https://127.0.0.1:"))
+    // The kubeconfig carries the generated CA and the admin token.
+    let config = try String(contentsOfFile: c.root + "/kubeconfig", encoding: .utf8)
+    #expect(config.contains("certificate-authority-data: "))
+    let namespaces = try c.kubectl(["get", "namespaces", "-o", "name"])
+    #expect(namespaces.stdout == "namespace/default\n", "\(namespaces)")
+    let alice = try c.kubectl([
+      "--token", "alice-token", "create", "-f", try c.file("org.yaml", Self.organization),
+    ])
+    #expect(alice.status == 0, "\(alice)")
+    let wrong = try c.kubectl(["--token", "nope", "get", "namespaces"])
+    #expect(wrong.status == 1)
+    #expect(wrong.stderr.contains("You must be logged in to the server (Unauthorized)"), "\(wrong)")
+    // Without credentials only the public endpoints answer.
+    #expect(try c.curl("GET", "/healthz").code == 200)
+    #expect(try c.curl("GET", "/api").code == 401)
+
+    // The write is in the store's audit trail as alice, and every request in the audit log.
+    let audit = try MooringProcess.run(["audit", "--data-dir", c.root + "/data", "--user", "alice"])
+    #expect(
+      audit.stdout.contains("create   organizations.resourcemanager.mooring.dev/acme"), "\(audit)")
+    let log = try String(contentsOfFile: setup + "/audit.log", encoding: .utf8)
+    let create = log.split(separator: "\n").first {
+      $0.contains("\"verb\":\"create\"") && $0.contains("\"username\":\"alice\"")
+    }
+    #expect(create?.contains("\"code\":201") == true, "\(log)")
+    #expect(create?.contains("\"resourceVersion\":\"") == true)
+    #expect(log.contains("\"code\":401"))
+
+    let metrics = try c.kubectl(["get", "--raw", "/metrics"])
+    #expect(
+      metrics.stdout.contains(
+        "mooring_apiserver_requests_total{verb=\"create\",resource=\"organizations.resourcemanager.mooring.dev\",code=\"201\"} 1"
+      ), "\(metrics.stdout)")
+    #expect(metrics.stdout.contains("mooring_store_write_duration_seconds_count"))
   }
 
   @Test func badInputGetsKubernetesStatus() async throws {

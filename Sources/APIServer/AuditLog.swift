@@ -1,0 +1,102 @@
+import Foundation
+import Objects
+import Synchronization
+
+/// The request audit log (`--audit-log-path`): one `audit.k8s.io/v1` Event per request,
+/// as a JSON line, at level Metadata (who, what, which object, the answer and how long it
+/// took; never bodies, so no secret content is written).
+public final class AuditLog: Sendable {
+  private let handle: Mutex<FileHandle>
+
+  /// Opens (appending to) the file at `path`.
+  public init(path: String) throws {
+    if !FileManager.default.fileExists(atPath: path) {
+      FileManager.default.createFile(
+        atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+    }
+    guard let h = FileHandle(forWritingAtPath: path) else {
+      throw AuditLogError(message: "cannot open the audit log \(path) for writing")
+    }
+    h.seekToEndOfFile()
+    handle = Mutex(h)
+  }
+
+  /// One finished request.
+  public struct Entry: Sendable {
+    public var request: APIRequest
+    public var status: Int
+    public var received: Date
+    public var finished: Date
+    /// The resourceVersion a write produced.
+    public var resourceVersion: String?
+  }
+
+  /// The Event of `entry`.
+  static func event(_ entry: Entry) -> Value {
+    let r = entry.request
+    let verb = Self.verb(r)
+    var event: ValueMap = [
+      "kind": "Event", "apiVersion": "audit.k8s.io/v1", "level": "Metadata",
+      "auditID": .string(UUID().uuidString.lowercased()), "stage": "ResponseComplete",
+      "requestURI": .string(r.uri), "verb": .string(verb),
+      "user": [
+        "username": .string(r.user.username), "groups": .list(r.user.groups.map(Value.string)),
+      ],
+      "sourceIPs": .list(r.sourceAddress.map { [.string($0)] } ?? []),
+      "userAgent": .string(r.headers["user-agent"] ?? ""),
+    ]
+    if case .resource(let path) = ResourcePath.parse(r.path) {
+      var ref: ValueMap = [
+        "resource": .string(path.resource), "apiGroup": .string(path.group),
+        "apiVersion": .string(path.version),
+      ]
+      if let ns = path.namespace { ref["namespace"] = .string(ns) }
+      if let name = path.name { ref["name"] = .string(name) }
+      if let sub = path.subresource { ref["subresource"] = .string(sub) }
+      if let rv = entry.resourceVersion { ref["resourceVersion"] = .string(rv) }
+      event["objectRef"] = .map(ref)
+    }
+    event["responseStatus"] = ["metadata": .map([:]), "code": .int(Int64(entry.status))]
+    event["requestReceivedTimestamp"] = .string(Self.timestamp(entry.received))
+    event["stageTimestamp"] = .string(Self.timestamp(entry.finished))
+    let millis = entry.finished.timeIntervalSince(entry.received) * 1000
+    event["annotations"] = ["mooring.dev/latency-ms": .string(String(format: "%.3f", millis))]
+    return .map(event)
+  }
+
+  /// Appends `entry`.
+  public func record(_ entry: Entry) {
+    let line = JSON.encodeBytes(Self.event(entry)) + [10]
+    handle.withLock { $0.write(Data(line)) }
+  }
+
+  /// kube's verb for a request: get/list/watch/create/update/patch/delete/deletecollection.
+  static func verb(_ r: APIRequest) -> String {
+    let named: Bool
+    if case .resource(let path) = ResourcePath.parse(r.path) {
+      named = path.name != nil
+    } else {
+      return r.method.lowercased()
+    }
+    switch r.method {
+    case "GET": return named ? "get" : (r.flag("watch") ? "watch" : "list")
+    case "POST": return "create"
+    case "PUT": return "update"
+    case "PATCH": return "patch"
+    case "DELETE": return named ? "delete" : "deletecollection"
+    default: return r.method.lowercased()
+    }
+  }
+
+  static func timestamp(_ date: Date) -> String {
+    let f = ISO8601DateFormatter()
+    f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return f.string(from: date)
+  }
+}
+
+/// The audit log could not be opened.
+public struct AuditLogError: Error, CustomStringConvertible {
+  public var message: String
+  public var description: String { message }
+}

@@ -54,6 +54,7 @@ let package = Package(
       dependencies: [
         "Objects", "YAML", "Admission", "Store", "GitSource",
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "Crypto", package: "swift-crypto"),
       ]),
     .target(name: "APIMachinery", dependencies: ["Objects"]),
     .target(

@@ -17,13 +17,25 @@ public final class APIHandler: Sendable {
   public let maxBodyBytes: Int
   /// Served at /metrics when set.
   let metrics: APIMetrics?
+  /// Answers `POST /hooks/gitrepositories/NAMESPACE/NAME` (a git host's push
+  /// notification) with an HTTP status and message; the receiver authenticates the request.
+  public typealias Webhook =
+    @Sendable (
+      _ namespace: String, _ name: String, _ headers: [String: String], _ body: [UInt8]
+    ) async -> (Int, String)
+  let webhook: Webhook?
+  /// Kubernetes RBAC: decides every request and answers `kubectl auth can-i`; nil lets
+  /// every authenticated request through (and serves no self reviews).
+  let rbac: RBACAuthorizer?
 
   public init(
     store: SQLiteStore, chain: AdmissionChain = AdmissionChain(), serverAddress: String,
     mooringVersion: String, maxBodyBytes: Int = 3 * 1024 * 1024, metrics: APIMetrics? = nil,
-    logger: Logger
+    webhook: Webhook? = nil, authorizer: RBACAuthorizer? = nil, logger: Logger
   ) {
+    self.rbac = authorizer
     self.metrics = metrics
+    self.webhook = webhook
     self.store = store
     self.admission = AdmissionSnapshots(store: store, chain: chain)
     self.serverAddress = serverAddress
@@ -31,6 +43,9 @@ public final class APIHandler: Sendable {
     self.maxBodyBytes = maxBodyBytes
     self.logger = logger
   }
+
+  /// Where git hosts post push notifications.
+  public static let hookPrefix = "/hooks/gitrepositories/"
 
   /// Answers one request.
   public func handle(_ request: APIRequest) async -> APIResponse {
@@ -47,6 +62,9 @@ public final class APIHandler: Sendable {
   }
 
   func route(_ request: APIRequest) async throws -> APIResponse {
+    if let rbac, !request.path.hasPrefix(Self.hookPrefix) {
+      try await authorize(request, with: rbac)
+    }
     switch request.path {
     case "/version":
       return .json(APIVersionInfo.document(mooringVersion: mooringVersion))
@@ -59,6 +77,26 @@ public final class APIHandler: Sendable {
       return .json(try await openAPI().index)
     default:
       break
+    }
+    if request.path.hasPrefix(Self.hookPrefix) {
+      let parts = request.path.dropFirst(Self.hookPrefix.count).split(separator: "/")
+      guard let webhook, parts.count == 2 else { throw APIError.notFound() }
+      guard request.method == "POST" else {
+        throw APIError.methodNotAllowed(request.method, request.path)
+      }
+      let (code, message) = await webhook(
+        String(parts[0]), String(parts[1]), request.headers, request.body)
+      let status: Value =
+        code < 300
+        ? [
+          "kind": "Status", "apiVersion": "v1", "status": "Success", "message": .string(message),
+          "code": .int(Int64(code)),
+        ]
+        : APIError(
+          code: code, reason: code == 404 ? "NotFound" : code == 401 ? "Unauthorized" : "Forbidden",
+          message: message
+        ).status
+      return .json(status, status: code)
     }
     if request.path.hasPrefix("/openapi/v3/") {
       return try await openAPIDocument(String(request.path.dropFirst("/openapi/v3/".count)))
@@ -85,6 +123,9 @@ public final class APIHandler: Sendable {
       }
       return .json(doc)
     case .resource(let path):
+      if let rbac, let review = try await accessReview(path, request, with: rbac) {
+        return review
+      }
       return try await resource(path, request)
     }
   }

@@ -14,13 +14,18 @@ public struct DiscoveryDocuments: Sendable {
   let serverAddress: String
 
   public init(registry: TypeRegistry, serverAddress: String) {
-    self.types = registry.types
+    self.types = registry.types + AccessReviewHandler.resourceTypes
     self.serverAddress = serverAddress
   }
 
   static let verbs: [Value] = [
     "create", "delete", "deletecollection", "get", "list", "patch", "update", "watch",
   ]
+
+  /// The verbs of `t`: `create` only for the self reviews, all verbs otherwise.
+  static func verbs(for t: ResourceType) -> [Value] {
+    AccessReviewHandler.discoveryVerbs(for: t)?.map(Value.string) ?? verbs
+  }
 
   /// Groups in discovery order: the core group first, Mooring's own groups after kube's.
   var groups: [(name: String, versions: [String], types: [ResourceType])] {
@@ -84,7 +89,8 @@ public struct DiscoveryDocuments: Sendable {
     for t in members {
       var r: ValueMap = [
         "name": .string(t.plural), "singularName": .string(t.singular),
-        "namespaced": .bool(t.namespaced), "kind": .string(t.kind), "verbs": .list(Self.verbs),
+        "namespaced": .bool(t.namespaced), "kind": .string(t.kind),
+        "verbs": .list(Self.verbs(for: t)),
       ]
       if !t.shortNames.isEmpty { r["shortNames"] = .list(t.shortNames.map(Value.string)) }
       if !t.categories.isEmpty { r["categories"] = .list(t.categories.map(Value.string)) }
@@ -118,7 +124,7 @@ public struct DiscoveryDocuments: Sendable {
           var r: ValueMap = [
             "resource": .string(t.plural), "responseKind": responseKind,
             "scope": t.namespaced ? "Namespaced" : "Cluster",
-            "singularResource": .string(t.singular), "verbs": .list(Self.verbs),
+            "singularResource": .string(t.singular), "verbs": .list(Self.verbs(for: t)),
           ]
           if !t.shortNames.isEmpty { r["shortNames"] = .list(t.shortNames.map(Value.string)) }
           if !t.categories.isEmpty { r["categories"] = .list(t.categories.map(Value.string)) }

@@ -18,12 +18,13 @@ struct DriftCommand: AsyncParsableCommand {
     commandName: "drift",
     abstract: "Report the objects whose live content drifted from Git.",
     discussion: """
-      Reads each Sync's status.drift from the store (works while the daemon runs). For each
-      drifted object it prints the changed field paths, who changed them (from the audit
-      trail), and a unified diff of the desired YAML (the manifest at the Sync's last
-      applied revision, read from the daemon's git mirror) against the live YAML. Admission
-      defaults are not applied to the desired side. When the manifest cannot be read, the
+      Reads each Sync's status.drift from the store (works while the daemon runs). For each \
+      drifted object it prints the changed field paths, who changed them (from the audit \
+      trail), and a unified diff of the desired YAML (the manifest at the Sync's last \
+      applied revision, read from the daemon's git mirror) against the live YAML. Admission \
+      defaults are not applied to the desired side. When the manifest cannot be read, the \
       live values of the changed paths are printed instead.
+
       Exit status: 0 when nothing drifted, 1 when something did, 2 on an error.
       """)
 
@@ -251,12 +252,13 @@ enum UnifiedDiff {
         ops.append((" ", x[i], i, j))
         i += 1
         j += 1
-      } else if j < m, i == n || lcs[i][j + 1] >= lcs[i + 1][j] {
-        ops.append(("+", y[j], i, j))
-        j += 1
-      } else {
+      } else if i < n, j == m || lcs[i + 1][j] >= lcs[i][j + 1] {
+        // Removals before additions within a change, as diff(1) prints them.
         ops.append(("-", x[i], i, j))
         i += 1
+      } else {
+        ops.append(("+", y[j], i, j))
+        j += 1
       }
     }
     let red = color ? "\u{1B}[31m" : ""

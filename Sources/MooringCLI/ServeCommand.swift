@@ -125,9 +125,19 @@ extension ServeCommand {
         certificate = try ServingCertificate.selfSigned(in: dataDir, hosts: [host])
       }
     }
+    let rbac = RBACAuthorizer(store: store)
     let handler = APIHandler(
-      store: store, serverAddress: listen, mooringVersion: MooringVersion.string,
-      metrics: APIMetrics(registry: registry), logger: logger)
+      store: store, chain: AdmissionChain(authorizer: rbac), serverAddress: listen,
+      mooringVersion: MooringVersion.string,
+      metrics: APIMetrics(registry: registry),
+      webhook: { namespace, name, headers, body in
+        let outcome = await WebhookReceiver(store: store).receive(
+          namespace: namespace, name: name, headers: headers, body: body)
+        logger.info(
+          "webhook",
+          metadata: ["repository": "\(namespace)/\(name)", "status": "\(outcome.status)"])
+        return (outcome.status, outcome.message)
+      }, authorizer: rbac, logger: logger)
     let addressFile = (dataDir as NSString).appendingPathComponent("api-address")
     let scheme = insecureHTTP ? "http" : "https"
     return try APIServer(

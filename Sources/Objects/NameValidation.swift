@@ -117,6 +117,19 @@ public enum NameValidation {
     isDNS1123Label(prefix ? maskTrailingDash(name) : name)
   }
 
+  /// The rule for names that only need to be a URL path segment, such as RBAC roles and
+  /// bindings (`system:controller:...`): not `.` or `..`, no `/` or `%`
+  /// (`ValidatePathSegmentName`).
+  public static let nameIsPathSegment: NameValidator = { name, prefix in
+    if !prefix, name == "." || name == ".." {
+      return ["may not be '\(name)'"]
+    }
+    for forbidden in ["/", "%"] where name.contains(forbidden) {
+      return ["may not contain '\(forbidden)'"]
+    }
+    return []
+  }
+
   /// The rule for names that must be a DNS-1035 label, such as services.
   public static let nameIsDNS1035Label: NameValidator = { name, prefix in
     isDNS1035Label(prefix ? maskTrailingDash(name) : name)

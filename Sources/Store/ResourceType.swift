@@ -38,6 +38,13 @@ public struct ResourceType: Sendable, Hashable {
     self.hasStatusSubresource = hasStatusSubresource
   }
 
+  /// How names of this kind are checked: RBAC kinds only need a path segment (kube's
+  /// `system:` roles have colons), everything else a DNS subdomain.
+  public var nameValidator: NameValidation.NameValidator {
+    group == "rbac.authorization.k8s.io"
+      ? NameValidation.nameIsPathSegment : NameValidation.nameIsDNSSubdomain
+  }
+
   /// The group and plural that key this type's objects in the store.
   public var groupResource: GroupResource { GroupResource(group: group, resource: plural) }
 }

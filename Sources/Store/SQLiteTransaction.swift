@@ -38,7 +38,7 @@ struct SQLiteTransaction: StoreTransaction {
     let type = try type(of: input)
     var object = input
     if !type.namespaced { object.namespace = nil }
-    var errors = object.validateBasics()
+    var errors = object.validateBasics(validateName: type.nameValidator)
     if type.namespaced, (object.namespace ?? "").isEmpty {
       errors.append(.required("metadata.namespace"))
     }
@@ -76,7 +76,7 @@ struct SQLiteTransaction: StoreTransaction {
     try checkPreconditions(key, input, old)
     var object = input
     if !type.namespaced { object.namespace = nil }
-    let errors = object.validateBasics()
+    let errors = object.validateBasics(validateName: type.nameValidator)
     guard errors.isEmpty else { throw .invalid(key, errors) }
     object.uid = old.uid
     object.creationTimestamp = old.creationTimestamp

@@ -57,15 +57,15 @@ import Testing
 
     /// curl against the API: the status code and body.
     func curl(
-      _ method: String, _ path: String, body: String? = nil, type: String = "application/json"
-    )
-      throws -> (code: Int, body: String)
-    {
+      _ method: String, _ path: String, body: String? = nil, type: String = "application/json",
+      headers: [String] = []
+    ) throws -> (code: Int, body: String) {
       var args = ["-sk", "-o", root + "/curl.out", "-w", "%{http_code}", "-X", method]
       if let body {
         let file = try self.file("curl.in", body)
         args += ["-H", "Content-Type: \(type)", "--data-binary", "@" + file]
       }
+      for h in headers { args += ["-H", h] }
       let r = try run("/usr/bin/curl", args + [url + path])
       let out = (try? String(contentsOfFile: root + "/curl.out", encoding: .utf8)) ?? ""
       return (Int(r.stdout) ?? 0, out)
@@ -344,9 +344,45 @@ import Testing
     #expect(config.contains("certificate-authority-data: "))
     let namespaces = try c.kubectl(["get", "namespaces", "-o", "name"])
     #expect(namespaces.stdout == "namespace/default\n", "\(namespaces)")
-    let alice = try c.kubectl([
-      "--token", "alice-token", "create", "-f", try c.file("org.yaml", Self.organization),
+    // RBAC: alice may do nothing until bound to a role.
+    let org = try c.file("org.yaml", Self.organization)
+    let denied = try c.kubectl(["--token", "alice-token", "create", "-f", org])
+    #expect(denied.status == 1)
+    #expect(
+      denied.stderr.contains(
+        "User \"alice\" cannot create resource \"organizations\" in API group \"resourcemanager.mooring.dev\" at the cluster scope"
+      ), "\(denied)")
+    let cannot = try c.kubectl([
+      "--token", "alice-token", "auth", "can-i", "create", "organizations",
     ])
+    #expect(cannot.stdout == "no\n", "\(cannot)")
+    #expect(try c.kubectl(["auth", "can-i", "create", "organizations"]).stdout == "yes\n")
+    let role = try c.file(
+      "role.yaml",
+      """
+      apiVersion: rbac.authorization.k8s.io/v1
+      kind: ClusterRole
+      metadata: {name: org-admin}
+      rules:
+      - apiGroups: [resourcemanager.mooring.dev]
+        resources: [organizations]
+        verbs: [get, list, watch, create, update, patch, delete]
+      ---
+      apiVersion: rbac.authorization.k8s.io/v1
+      kind: ClusterRoleBinding
+      metadata: {name: devs-org-admin}
+      roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: org-admin}
+      subjects:
+      - {apiGroup: rbac.authorization.k8s.io, kind: Group, name: devs}
+
+      """)
+    #expect(try c.kubectl(["apply", "-f", role]).status == 0)
+    let can = try c.kubectl(["--token", "alice-token", "auth", "can-i", "create", "organizations"])
+    #expect(can.stdout == "yes\n", "\(can)")
+    #expect(
+      try c.kubectl(["--token", "alice-token", "auth", "can-i", "delete", "namespaces"]).stdout
+        == "no\n")
+    let alice = try c.kubectl(["--token", "alice-token", "create", "-f", org])
     #expect(alice.status == 0, "\(alice)")
     let wrong = try c.kubectl(["--token", "nope", "get", "namespaces"])
     #expect(wrong.status == 1)
@@ -360,11 +396,14 @@ import Testing
     #expect(
       audit.stdout.contains("create   organizations.resourcemanager.mooring.dev/acme"), "\(audit)")
     let log = try String(contentsOfFile: setup + "/audit.log", encoding: .utf8)
-    let create = log.split(separator: "\n").first {
+    let creates = log.split(separator: "\n").filter {
       $0.contains("\"verb\":\"create\"") && $0.contains("\"username\":\"alice\"")
+        && $0.contains("\"resource\":\"organizations\"")
     }
-    #expect(create?.contains("\"code\":201") == true, "\(log)")
-    #expect(create?.contains("\"resourceVersion\":\"") == true)
+    #expect(creates.count == 2, "\(log)")
+    #expect(creates.first?.contains("\"code\":403") == true)
+    #expect(creates.last?.contains("\"code\":201") == true)
+    #expect(creates.last?.contains("\"resourceVersion\":\"") == true)
     #expect(log.contains("\"code\":401"))
 
     let metrics = try c.kubectl(["get", "--raw", "/metrics"])
@@ -373,6 +412,69 @@ import Testing
         "mooring_apiserver_requests_total{verb=\"create\",resource=\"organizations.resourcemanager.mooring.dev\",code=\"201\"} 1"
       ), "\(metrics.stdout)")
     #expect(metrics.stdout.contains("mooring_store_write_duration_seconds_count"))
+  }
+
+  @Test func webhookRequestsReconcile() async throws {
+    let c = try await Cluster()
+    let manifests = try c.file(
+      "hooked.yaml",
+      """
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: tenant}
+      ---
+      apiVersion: v1
+      kind: Secret
+      metadata: {name: hook, namespace: tenant}
+      data: {token: \(Data("s3cret".utf8).base64EncodedString())}
+      ---
+      apiVersion: gitops.mooring.dev/v1alpha1
+      kind: GitRepository
+      metadata: {name: config, namespace: tenant}
+      spec:
+        url: git://127.0.0.1:1/none.git
+        interval: 1h
+        webhook: {secretRef: {name: hook}}
+      ---
+      apiVersion: gitops.mooring.dev/v1alpha1
+      kind: Sync
+      metadata: {name: config, namespace: tenant}
+      spec:
+        sourceRef: {kind: GitRepository, name: config}
+        interval: 1h
+
+      """)
+    let applied = try c.kubectl(["apply", "-f", manifests])
+    #expect(applied.status == 0, "\(applied)")
+    let hook = "/hooks/gitrepositories/tenant/config"
+    let body = "{\"ref\":\"refs/heads/main\"}"
+    #expect(try c.curl("POST", hook, body: body).code == 401)
+    let bad = try c.curl(
+      "POST", hook, body: body,
+      headers: ["X-Hub-Signature-256: sha256=" + String(repeating: "0", count: 64)])
+    #expect(bad.code == 401)
+    let mac = try Self.run(
+      "/usr/bin/python3",
+      [
+        "-c",
+        "import hmac,hashlib,sys; print(hmac.new(b's3cret', sys.argv[1].encode(), hashlib.sha256).hexdigest())",
+        body,
+      ]
+    ).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let signed = try c.curl(
+      "POST", hook, body: body, headers: ["X-Hub-Signature-256: sha256=" + mac])
+    #expect(signed.code == 202, "\(signed)")
+    #expect(signed.body.contains("and 1 Sync(s)"))
+    for resource in ["gitrepository", "sync"] {
+      let stamp = try c.kubectl([
+        "get", resource, "config", "-n", "tenant", "-o",
+        "jsonpath={.metadata.annotations.gitops\\.mooring\\.dev/reconcile-requested-at}",
+      ])
+      #expect(!stamp.stdout.isEmpty, "\(resource): \(stamp)")
+    }
+    let gitlab = try c.curl("POST", hook, body: body, headers: ["X-Gitlab-Token: s3cret"])
+    #expect(gitlab.code == 202)
+    #expect(try c.curl("POST", "/hooks/gitrepositories/tenant/missing", body: body).code == 404)
   }
 
   @Test func badInputGetsKubernetesStatus() async throws {

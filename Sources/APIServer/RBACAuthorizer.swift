@@ -1,0 +1,98 @@
+import Admission
+import Objects
+import Store
+import Synchronization
+
+/// Kubernetes RBAC authorization over the store: the Roles, ClusterRoles, RoleBindings and
+/// ClusterRoleBindings (`rbac.authorization.k8s.io/v1`) are read once per store revision
+/// into an `RBACPolicy` shared by every request until the next write, on top of default
+/// objects (`RBACBootstrapPolicy`; a stored object of the same kind, namespace and name
+/// replaces a default). Members of `system:masters` may do everything.
+///
+/// It is also the admission policies' `authorizer` (`PolicyAuthorizer`, which is
+/// synchronous): those checks are answered from the last policy read, which the request
+/// being admitted has just refreshed by being authorized.
+///
+/// ```swift
+/// let rbac = RBACAuthorizer(store: store)
+/// let decision = try await rbac.authorize(RequestAttributes(request))
+/// if let forbidden = decision.forbiddenError { throw forbidden }
+/// ```
+public final class RBACAuthorizer: Sendable {
+  /// The four RBAC kinds.
+  public static let resources: [GroupResource] = [
+    "clusterroles", "roles", "clusterrolebindings", "rolebindings",
+  ].map { GroupResource(group: "rbac.authorization.k8s.io", resource: $0) }
+
+  let store: any ObjectStore
+  /// Objects every policy starts from.
+  public let defaults: [Object]
+  private let current = Mutex<RBACPolicy?>(nil)
+
+  /// An authorizer over `store`'s RBAC objects and `defaults` (kube's bootstrap roles and
+  /// bindings unless told otherwise).
+  public init(store: any ObjectStore, defaults: [Object] = RBACBootstrapPolicy.objects) {
+    self.store = store
+    self.defaults = defaults
+  }
+
+  /// The policy at the store's current revision, read from the store only when a write
+  /// happened since the last read.
+  public func policy() async throws(StoreError) -> RBACPolicy {
+    let revision = try await store.currentRevision()
+    if let cached = current.withLock({ $0 }), cached.revision == revision { return cached }
+    var stored: [Object] = []
+    for resource in Self.resources {
+      stored += try await store.list(resource, ListOptions()).items
+    }
+    func key(_ o: Object) -> String { "\(o.kind ?? "")/\(o.namespace ?? "")/\(o.name ?? "")" }
+    let replaced = Set(stored.map(key))
+    let objects = defaults.filter { !replaced.contains(key($0)) } + stored
+    // Keyed on the revision read before listing: a write in between makes the next call
+    // read again.
+    let policy = RBACPolicy(revision: revision, objects: objects)
+    current.withLock { cached in
+      if (cached?.revision ?? -1) <= revision { cached = policy }
+    }
+    return policy
+  }
+
+  /// The last policy read, without touching the store; nil before the first read.
+  public var lastPolicy: RBACPolicy? { current.withLock { $0 } }
+
+  /// Whether the request is allowed, with kube's reason and, when not, the Forbidden
+  /// error to answer.
+  public func authorize(_ attributes: RequestAttributes) async throws(StoreError)
+    -> RBACDecision
+  {
+    try await policy().authorize(attributes)
+  }
+
+  /// What `user` may do in `namespace` (SelfSubjectRulesReview).
+  public func rules(for user: AdmissionUserInfo, namespace: String) async throws(StoreError)
+    -> RBACRuleSet
+  {
+    try await policy().rules(for: user, namespace: namespace)
+  }
+}
+
+extension RBACAuthorizer: PolicyAuthorizer {
+  /// An admission policy's `authorizer` check, answered from the last policy read: allow,
+  /// or no opinion (RBAC never denies outright); errored before any policy was read.
+  public func authorize(_ a: PolicyAuthorizationAttributes) -> PolicyAuthorizationDecision {
+    guard let policy = lastPolicy else {
+      return PolicyAuthorizationDecision(
+        .noOpinion, error: "RBAC: the authorization policy has not been loaded yet")
+    }
+    let attributes =
+      a.isResourceRequest
+      ? RequestAttributes(
+        user: a.user, verb: a.verb, apiGroup: a.apiGroup, apiVersion: a.apiVersion,
+        resource: a.resource, subresource: a.subresource, namespace: a.namespace, name: a.name,
+        path: a.path)
+      : RequestAttributes(user: a.user, verb: a.verb, nonResourcePath: a.path)
+    let decision = policy.authorize(attributes)
+    return PolicyAuthorizationDecision(
+      decision.allowed ? .allow : .noOpinion, reason: decision.reason)
+  }
+}

@@ -77,9 +77,7 @@ public struct APIRequest: Sendable {
   /// Whether `dryRun=All` was asked.
   var dryRun: Bool { query["dryRun"] == "All" }
 
-  /// A boolean query parameter (`true`/`1`).
-  func flag(_ name: String) -> Bool {
-    guard let v = query[name] else { return false }
-    return v == "true" || v == "1"
-  }
+  /// A boolean query parameter, read as Go's `strconv.ParseBool` reads it (`true`,
+  /// `True`, `1`, `t`, ...: clients differ).
+  func flag(_ name: String) -> Bool { RequestAttributes.isTrue(query[name]) }
 }

@@ -511,3 +511,36 @@ import Testing
     #expect(smp.code == 200, "\(smp)")
   }
 }
+
+/// The official Python client (from PyPI, installed into .venv-test on first use) against
+/// the same daemon: discovery, create, get, list, patch, conflict, watch, delete through
+/// its dynamic client.
+@Suite struct PythonClientEndToEndTests {
+  /// A Python with the `kubernetes` package.
+  static func python() throws -> String {
+    let venv = MooringProcess.root.appendingPathComponent(".venv-test").path
+    let python = venv + "/bin/python"
+    if (try? KubectlEndToEndTests.run(python, ["-c", "import kubernetes"]))?.status == 0 {
+      return python
+    }
+    let made = try KubectlEndToEndTests.run("/usr/bin/env", ["python3", "-m", "venv", venv])
+    guard made.status == 0 else { throw SubprocessError(description: "venv: \(made.stderr)") }
+    let pip = try KubectlEndToEndTests.run(
+      python, ["-m", "pip", "install", "-q", "kubernetes>=29,<33"])
+    guard pip.status == 0 else {
+      throw SubprocessError(description: "pip install kubernetes: \(pip.stderr)")
+    }
+    return python
+  }
+
+  @Test func dynamicClient() async throws {
+    let python = try Self.python()
+    let c = try await KubectlEndToEndTests.Cluster(tls: true)
+    let script = MooringProcess.root.appendingPathComponent(
+      "Tests/EndToEndTests/python/dynamic_client.py"
+    ).path
+    let r = try KubectlEndToEndTests.run(python, [script, c.root + "/kubeconfig"])
+    #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+    #expect(r.stdout.contains("ok delete"))
+  }
+}

@@ -27,12 +27,16 @@ public final class APIHandler: Sendable {
   /// Kubernetes RBAC: decides every request and answers `kubectl auth can-i`; nil lets
   /// every authenticated request through (and serves no self reviews).
   let rbac: RBACAuthorizer?
+  /// Issues ServiceAccount tokens (the `token` subresource) when set.
+  let serviceAccountTokens: ServiceAccountTokens?
 
   public init(
     store: SQLiteStore, chain: AdmissionChain = AdmissionChain(), serverAddress: String,
     mooringVersion: String, maxBodyBytes: Int = 3 * 1024 * 1024, metrics: APIMetrics? = nil,
-    webhook: Webhook? = nil, authorizer: RBACAuthorizer? = nil, logger: Logger
+    webhook: Webhook? = nil, authorizer: RBACAuthorizer? = nil,
+    serviceAccountTokens: ServiceAccountTokens? = nil, logger: Logger
   ) {
+    self.serviceAccountTokens = serviceAccountTokens
     self.rbac = authorizer
     self.metrics = metrics
     self.webhook = webhook
@@ -130,6 +134,20 @@ public final class APIHandler: Sendable {
     }
   }
 
+  /// False for a ServiceAccount user whose ServiceAccount is gone or was re-created (a
+  /// different uid): its tokens stop working at once, as in kube.
+  func serviceAccountExists(_ user: AdmissionUserInfo) async -> Bool {
+    let prefix = "system:serviceaccount:"
+    guard user.username.hasPrefix(prefix) else { return true }
+    let parts = user.username.dropFirst(prefix.count).split(separator: ":")
+    guard parts.count == 2 else { return false }
+    let key = ObjectKey(
+      GroupResource(group: "", resource: "serviceaccounts"), namespace: String(parts[0]),
+      name: String(parts[1]))
+    guard let account = try? await store.get(key) else { return false }
+    return user.uid.isEmpty || account.uid == user.uid
+  }
+
   func openAPI() async throws -> OpenAPIDocuments {
     let snapshot = try await admission.snapshot()
     return OpenAPIDocuments(
@@ -162,6 +180,16 @@ public final class APIHandler: Sendable {
         "the server could not find the requested resource")
     }
     if !type.namespaced, path.namespace != nil { throw APIError.notFound() }
+    if type.groupResource == GroupResource(group: "", resource: "serviceaccounts"),
+      path.subresource == "token", path.name != nil, let tokens = serviceAccountTokens
+    {
+      do {
+        return try await ResourceCall(handler: self, type: type, path: path, request: request)
+          .createToken(tokens)
+      } catch let error as StoreError {
+        throw APIError.from(error, type: type)
+      }
+    }
     if let sub = path.subresource, sub != "status" || !type.hasStatusSubresource {
       throw APIError.notFound()
     }

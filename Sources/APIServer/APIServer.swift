@@ -86,6 +86,9 @@ struct APIResponder: HTTPResponder {
     } else if user == nil, headers["authorization"] == nil, Self.publicPaths.contains(path) {
       user = AdmissionUserInfo(username: "system:anonymous", groups: ["system:unauthenticated"])
     }
+    if let account = user, !(await handler.serviceAccountExists(account)) {
+      user = nil  // a token of a deleted (or re-created) ServiceAccount
+    }
     if let user {
       var apiRequest = APIRequest(
         method: request.method.rawValue, path: path, query: query, headers: headers, user: user)

@@ -1,7 +1,8 @@
 import Objects
 
 /// Decodes the few Kubernetes protobuf bodies the API accepts: the `authorization.k8s.io/v1`
-/// SelfSubjectAccessReview and SelfSubjectRulesReview that kubectl ≥ 1.32 sends as
+/// SelfSubjectAccessReview and SelfSubjectRulesReview and the `authentication.k8s.io/v1`
+/// TokenRequest that kubectl ≥ 1.32 sends as
 /// `application/vnd.kubernetes.protobuf`. The envelope is the magic `k8s\0` and a
 /// `runtime.Unknown` {1: TypeMeta {1: apiVersion, 2: kind}, 2: raw, 3: contentEncoding,
 /// 4: contentType}; `raw` is the object, decoded into the JSON shape the API reads
@@ -93,8 +94,30 @@ public enum ProtobufEnvelope {
     2: ("spec", .message(ProtobufMessage([1: ("namespace", .string)]))),
   ])
 
+  /// `authentication.k8s.io/v1` TokenRequest (what `kubectl create token` sends).
+  static let tokenRequest = ProtobufMessage([
+    1: ("metadata", .message(objectMeta)),
+    2: (
+      "spec",
+      .message(
+        ProtobufMessage([
+          1: ("audiences", .repeatedString),
+          3: (
+            "boundObjectRef",
+            .message(
+              ProtobufMessage([
+                1: ("kind", .string), 2: ("apiVersion", .string), 3: ("name", .string),
+                4: ("uid", .string),
+              ]))
+          ),
+          4: ("expirationSeconds", .int64),
+        ]))
+    ),
+  ])
+
   /// The objects decodable from `raw`, by `apiVersion/kind`.
   static let objects: [String: ProtobufMessage] = [
+    "authentication.k8s.io/v1/TokenRequest": tokenRequest,
     "authorization.k8s.io/v1/SelfSubjectAccessReview": selfSubjectAccessReview,
     "authorization.k8s.io/v1/SelfSubjectRulesReview": selfSubjectRulesReview,
   ]
@@ -117,6 +140,8 @@ struct ProtobufMessage: Sendable {
     /// Kept as the byte range it occupies in the input (`ProtobufDecoded.raw`).
     case bytes
     case repeatedString
+    /// A varint (wire type 0), as a signed 64-bit integer.
+    case int64
     case message(ProtobufMessage)
     case repeatedMessage(ProtobufMessage)
   }
@@ -173,6 +198,13 @@ struct ProtobufReader {
         continue
       }
       let here = "\(context).\(name)"
+      if case .int64 = type {
+        guard wireType == 0 else {
+          throw ProtobufError("\(here): wire type \(wireType), expected 0 (varint)")
+        }
+        out[name] = .int(Int64(bitPattern: try varint(here)))
+        continue
+      }
       guard wireType == 2 else {
         throw ProtobufError("\(here): wire type \(wireType), expected 2 (length-delimited)")
       }
@@ -183,6 +215,8 @@ struct ProtobufReader {
         out[name] = text.isEmpty ? nil : .string(text)
       case .bytes:
         out.raw = start..<stop
+      case .int64:
+        break
       case .repeatedString:
         let text = try string(start, stop, here)
         out[name] = .list((out[name]?.listValue ?? []) + [.string(text)])

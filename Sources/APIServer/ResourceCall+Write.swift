@@ -6,15 +6,16 @@ import YAML
 
 extension ResourceCall {
   /// The request body as a value: JSON, or YAML when the content type says so.
-  func decodeBody() throws -> Value {
+  func decodeBody(expecting kind: String? = nil) throws -> Value {
+    let kind = kind ?? type.kind
     if request.contentType.contains("protobuf") {
       throw APIError.unsupportedMediaType(
         request.contentType,
         accepted: ["application/json", "application/yaml"] + Self.customPatchTypes,
-        kind: "\(path.apiVersion), Kind=\(type.kind)")
+        kind: "\(path.apiVersion), Kind=\(kind)")
     }
     guard !request.body.isEmpty else {
-      throw APIError.badRequest("the request body is empty; expected a \(type.kind) object")
+      throw APIError.badRequest("the request body is empty; expected a \(kind) object")
     }
     if request.contentType.contains("yaml") {
       do {

@@ -8,6 +8,8 @@ public struct TokenAuthenticator: Sendable {
   var tokens: [String: AdmissionUserInfo] = [:]
   /// The identity of requests that carry no credentials; nil refuses them (401).
   public var unauthenticated: AdmissionUserInfo?
+  /// Verifies ServiceAccount tokens when set.
+  public var serviceAccounts: ServiceAccountTokens?
 
   public init(unauthenticated: AdmissionUserInfo? = nil) {
     self.unauthenticated = unauthenticated
@@ -42,7 +44,16 @@ public struct TokenAuthenticator: Sendable {
     guard let authorization else { return unauthenticated }
     let parts = authorization.split(separator: " ", maxSplits: 1)
     guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-    return tokens[String(parts[1]).trimmingCharacters(in: .whitespaces)]
+    let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
+    if let user = tokens[token] { return user }
+    guard let identity = serviceAccounts?.verify(token) else { return nil }
+    return AdmissionUserInfo(
+      username: "system:serviceaccount:\(identity.namespace):\(identity.name)",
+      uid: identity.uid,
+      groups: [
+        "system:serviceaccounts", "system:serviceaccounts:\(identity.namespace)",
+        "system:authenticated",
+      ])
   }
 
   static func csvFields(_ line: String) -> [String] {

@@ -117,6 +117,8 @@ extension ServeCommand {
       unauthenticated: insecureHTTP ? TokenAuthenticator.admin : nil)
     if let tokenAuthFile { try authenticator.load(tokenFile: tokenAuthFile) }
     authenticator.add(token: try AdminToken.load(dataDir: dataDir), user: TokenAuthenticator.admin)
+    let serviceAccountTokens = try ServiceAccountTokens.load(dataDir: dataDir)
+    authenticator.serviceAccounts = serviceAccountTokens
     var certificate: ServingCertificate?
     if !insecureHTTP {
       if let tlsCert, let tlsKey {
@@ -137,7 +139,7 @@ extension ServeCommand {
           "webhook",
           metadata: ["repository": "\(namespace)/\(name)", "status": "\(outcome.status)"])
         return (outcome.status, outcome.message)
-      }, authorizer: rbac, logger: logger)
+      }, authorizer: rbac, serviceAccountTokens: serviceAccountTokens, logger: logger)
     let addressFile = (dataDir as NSString).appendingPathComponent("api-address")
     let scheme = insecureHTTP ? "http" : "https"
     return try APIServer(

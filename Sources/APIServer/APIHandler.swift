@@ -15,6 +15,8 @@ public final class APIHandler: Sendable {
   let logger: Logger
   /// The largest request body accepted.
   public let maxBodyBytes: Int
+  /// How long a request other than a watch may take before it gets a 504.
+  public let requestTimeout: Duration
   /// Served at /metrics when set.
   let metrics: APIMetrics?
   /// Answers `POST /hooks/gitrepositories/NAMESPACE/NAME` (a git host's push
@@ -32,7 +34,8 @@ public final class APIHandler: Sendable {
 
   public init(
     store: SQLiteStore, chain: AdmissionChain = AdmissionChain(), serverAddress: String,
-    mooringVersion: String, maxBodyBytes: Int = 3 * 1024 * 1024, metrics: APIMetrics? = nil,
+    mooringVersion: String, maxBodyBytes: Int = 3 * 1024 * 1024,
+    requestTimeout: Duration = .seconds(60), metrics: APIMetrics? = nil,
     webhook: Webhook? = nil, authorizer: RBACAuthorizer? = nil,
     serviceAccountTokens: ServiceAccountTokens? = nil, logger: Logger
   ) {
@@ -45,6 +48,7 @@ public final class APIHandler: Sendable {
     self.serverAddress = serverAddress
     self.mooringVersion = mooringVersion
     self.maxBodyBytes = maxBodyBytes
+    self.requestTimeout = requestTimeout
     self.logger = logger
   }
 
@@ -54,7 +58,24 @@ public final class APIHandler: Sendable {
   /// Answers one request.
   public func handle(_ request: APIRequest) async -> APIResponse {
     do {
-      return try await route(request)
+      // Watches end on their own `timeoutSeconds`; everything else gets `requestTimeout`.
+      if request.flag("watch") { return try await route(request) }
+      return try await withThrowingTaskGroup(of: APIResponse.self) { group in
+        group.addTask { try await self.route(request) }
+        group.addTask {
+          try await Task.sleep(for: self.requestTimeout)
+          throw APIError(
+            code: 504, reason: "Timeout",
+            message:
+              "the server was unable to return a response in the time allotted (\(self.requestTimeout)), but may still be processing the request"
+          )
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next() else {
+          throw APIError.internalError("the request produced no response")
+        }
+        return first
+      }
     } catch let error as APIError {
       return .error(error)
     } catch let error as StoreError {

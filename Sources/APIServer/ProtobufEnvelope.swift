@@ -1,19 +1,35 @@
+import Foundation
 import Objects
 
-/// Decodes the few Kubernetes protobuf bodies the API accepts: the `authorization.k8s.io/v1`
-/// SelfSubjectAccessReview and SelfSubjectRulesReview and the `authentication.k8s.io/v1`
-/// TokenRequest that kubectl ≥ 1.32 sends as
-/// `application/vnd.kubernetes.protobuf`. The envelope is the magic `k8s\0` and a
-/// `runtime.Unknown` {1: TypeMeta {1: apiVersion, 2: kind}, 2: raw, 3: contentEncoding,
-/// 4: contentType}; `raw` is the object, decoded into the JSON shape the API reads
-/// (`{"apiVersion", "kind", "metadata", "spec"}`; `status` is dropped, the server fills
-/// it). Empty strings are left out as JSON's `omitempty` would. Every length and varint
-/// is bounds-checked: malformed input throws a `ProtobufError`.
+/// Decodes the Kubernetes protobuf bodies the API accepts: what kubectl ≥ 1.32's typed
+/// clients send as `application/vnd.kubernetes.protobuf`. Those are the
+/// `authorization.k8s.io/v1` SelfSubjectAccessReview and SelfSubjectRulesReview, the
+/// `authentication.k8s.io/v1` TokenRequest, and the create bodies of `kubectl create
+/// namespace|configmap|secret|serviceaccount|role|clusterrole|rolebinding|clusterrolebinding`
+/// (core/v1 Namespace, ConfigMap, Secret, ServiceAccount; rbac.authorization.k8s.io/v1 Role,
+/// ClusterRole, RoleBinding, ClusterRoleBinding).
+///
+/// The envelope is the magic `k8s\0` and a `runtime.Unknown` {1: TypeMeta {1: apiVersion,
+/// 2: kind}, 2: raw, 3: contentEncoding, 4: contentType}; `raw` is the object, decoded into
+/// the JSON shape kube-apiserver's JSON would have: `apiVersion`, `kind`, and every
+/// top-level field of the kind but `status` (the server fills it). Empty strings are left
+/// out as JSON's `omitempty` would, except in fields JSON always writes
+/// (`ProtobufMessage.FieldType.requiredString`); protobuf maps (repeated {1: key, 2: value}
+/// entries) become JSON objects, `bytes` values base64 strings. Unknown fields are skipped.
+/// Every length and varint is bounds-checked: malformed input throws a `ProtobufError`.
+///
+/// Field numbers: k8s.io/api core/v1 and rbac/v1 `generated.proto`, k8s.io/apimachinery
+/// `pkg/apis/meta/v1/generated.proto` (ObjectMeta, OwnerReference, LabelSelector).
 public enum ProtobufEnvelope {
   /// The media type of Kubernetes protobuf.
   public static let mediaType = "application/vnd.kubernetes.protobuf"
   /// `k8s\0`.
   public static let magic: [UInt8] = [0x6b, 0x38, 0x73, 0x00]
+
+  /// True when bodies of `kind` in `apiVersion` (`v1`, `group/version`) decode.
+  public static func canDecode(apiVersion: String, kind: String) -> Bool {
+    objects["\(apiVersion)/\(kind)"] != nil
+  }
 
   /// The object `bytes` (a whole request body) holds.
   public static func decode(_ bytes: [UInt8]) throws(ProtobufError) -> Value {
@@ -32,17 +48,25 @@ public enum ProtobufEnvelope {
     }
     guard let schema = objects["\(apiVersion)/\(kind)"] else {
       throw ProtobufError(
-        "no protobuf decoding for kind \"\(kind)\" in version \"\(apiVersion)\"")
+        "no protobuf decoding for kind \"\(kind)\" in version \"\(apiVersion)\"",
+        unsupportedType: true)
     }
     guard let raw = envelope.raw else {
       throw ProtobufError("\(kind): missing the object (Unknown.raw)")
     }
     var inner = ProtobufReader(bytes, from: raw.lowerBound, to: raw.upperBound)
-    var object = try inner.decode(schema, at: kind)
-    object["status"] = nil
+    let object = try inner.decode(schema, at: kind)
     var out: ValueMap = ["apiVersion": .string(apiVersion), "kind": .string(kind)]
-    out["metadata"] = object["metadata"] ?? .map([:])
-    out["spec"] = object["spec"] ?? .map([:])
+    // The kind's fields in field-number order (no schema names `status`, so it is skipped);
+    // `metadata` and `spec` are structs JSON always writes.
+    for number in schema.fields.keys.sorted() {
+      guard let name = schema.fields[number]?.name else { continue }
+      if let value = object[name] {
+        out[name] = value
+      } else if name == "metadata" || name == "spec" {
+        out[name] = .map([:])
+      }
+    }
     return .map(out)
   }
 
@@ -55,9 +79,33 @@ public enum ProtobufEnvelope {
     4: ("contentType", .string),
   ])
 
-  /// `metav1.ObjectMeta`, the fields a review may name (the rest are skipped).
+  /// `metav1.OwnerReference`.
+  static let ownerReference = ProtobufMessage([
+    1: ("kind", .requiredString), 3: ("name", .requiredString), 4: ("uid", .requiredString),
+    5: ("apiVersion", .requiredString), 6: ("controller", .bool),
+    7: ("blockOwnerDeletion", .bool),
+  ])
+
+  /// `metav1.ObjectMeta`, the fields a client may set (the server-populated timestamps,
+  /// generation, selfLink and managedFields are skipped).
   static let objectMeta = ProtobufMessage([
     1: ("name", .string), 2: ("generateName", .string), 3: ("namespace", .string),
+    5: ("uid", .string), 6: ("resourceVersion", .string), 11: ("labels", .stringMap),
+    12: ("annotations", .stringMap), 13: ("ownerReferences", .repeatedMessage(ownerReference)),
+    14: ("finalizers", .repeatedString),
+  ])
+
+  /// `metav1.LabelSelector`.
+  static let labelSelector = ProtobufMessage([
+    1: ("matchLabels", .stringMap),
+    2: (
+      "matchExpressions",
+      .repeatedMessage(
+        ProtobufMessage([
+          1: ("key", .requiredString), 2: ("operator", .requiredString),
+          3: ("values", .repeatedString),
+        ]))
+    ),
   ])
 
   static let requirement = ProtobufMessage([
@@ -115,19 +163,97 @@ public enum ProtobufEnvelope {
     ),
   ])
 
+  // MARK: core/v1
+
+  static let namespace = ProtobufMessage([
+    1: ("metadata", .message(objectMeta)),
+    2: ("spec", .message(ProtobufMessage([1: ("finalizers", .repeatedString)]))),
+  ])
+
+  static let configMap = ProtobufMessage([
+    1: ("metadata", .message(objectMeta)), 2: ("data", .stringMap), 3: ("binaryData", .bytesMap),
+    4: ("immutable", .bool),
+  ])
+
+  static let secret = ProtobufMessage([
+    1: ("metadata", .message(objectMeta)), 2: ("data", .bytesMap), 3: ("type", .string),
+    4: ("stringData", .stringMap), 5: ("immutable", .bool),
+  ])
+
+  /// `corev1.ObjectReference` (every field `omitempty`).
+  static let objectReference = ProtobufMessage([
+    1: ("kind", .string), 2: ("namespace", .string), 3: ("name", .string), 4: ("uid", .string),
+    5: ("apiVersion", .string), 6: ("resourceVersion", .string), 7: ("fieldPath", .string),
+  ])
+
+  static let serviceAccount = ProtobufMessage([
+    1: ("metadata", .message(objectMeta)), 2: ("secrets", .repeatedMessage(objectReference)),
+    3: ("imagePullSecrets", .repeatedMessage(ProtobufMessage([1: ("name", .string)]))),
+    4: ("automountServiceAccountToken", .bool),
+  ])
+
+  // MARK: rbac.authorization.k8s.io/v1
+
+  static let policyRule = ProtobufMessage([
+    1: ("verbs", .repeatedString), 2: ("apiGroups", .repeatedString),
+    3: ("resources", .repeatedString), 4: ("resourceNames", .repeatedString),
+    5: ("nonResourceURLs", .repeatedString),
+  ])
+
+  static let role = ProtobufMessage([
+    1: ("metadata", .message(objectMeta)), 2: ("rules", .repeatedMessage(policyRule)),
+  ])
+
+  static let clusterRole = ProtobufMessage([
+    1: ("metadata", .message(objectMeta)), 2: ("rules", .repeatedMessage(policyRule)),
+    3: (
+      "aggregationRule",
+      .message(ProtobufMessage([1: ("clusterRoleSelectors", .repeatedMessage(labelSelector))]))
+    ),
+  ])
+
+  /// `rbacv1.Subject`: JSON always writes `kind` and `name`.
+  static let subject = ProtobufMessage([
+    1: ("kind", .requiredString), 2: ("apiGroup", .string), 3: ("name", .requiredString),
+    4: ("namespace", .string),
+  ])
+
+  /// `rbacv1.RoleRef`: JSON always writes all three.
+  static let roleRef = ProtobufMessage([
+    1: ("apiGroup", .requiredString), 2: ("kind", .requiredString), 3: ("name", .requiredString),
+  ])
+
+  static let roleBinding = ProtobufMessage([
+    1: ("metadata", .message(objectMeta)), 2: ("subjects", .repeatedMessage(subject)),
+    3: ("roleRef", .message(roleRef)),
+  ])
+
   /// The objects decodable from `raw`, by `apiVersion/kind`.
   static let objects: [String: ProtobufMessage] = [
     "authentication.k8s.io/v1/TokenRequest": tokenRequest,
     "authorization.k8s.io/v1/SelfSubjectAccessReview": selfSubjectAccessReview,
     "authorization.k8s.io/v1/SelfSubjectRulesReview": selfSubjectRulesReview,
+    "v1/Namespace": namespace,
+    "v1/ConfigMap": configMap,
+    "v1/Secret": secret,
+    "v1/ServiceAccount": serviceAccount,
+    "rbac.authorization.k8s.io/v1/Role": role,
+    "rbac.authorization.k8s.io/v1/ClusterRole": clusterRole,
+    "rbac.authorization.k8s.io/v1/RoleBinding": roleBinding,
+    "rbac.authorization.k8s.io/v1/ClusterRoleBinding": roleBinding,
   ]
 }
 
 /// A body that is not the protobuf the API expects.
 public struct ProtobufError: Error, Sendable, Equatable, CustomStringConvertible {
   public var message: String
+  /// True when the envelope names a type the decoder has no schema for (a 415, not a 400).
+  public var unsupportedType: Bool
 
-  public init(_ message: String) { self.message = message }
+  public init(_ message: String, unsupportedType: Bool = false) {
+    self.message = message
+    self.unsupportedType = unsupportedType
+  }
 
   public var description: String { "protobuf: \(message)" }
 }
@@ -136,12 +262,22 @@ public struct ProtobufError: Error, Sendable, Equatable, CustomStringConvertible
 /// skipped).
 struct ProtobufMessage: Sendable {
   enum FieldType: Sendable {
+    /// A string JSON writes only when non-empty (`omitempty`).
     case string
+    /// A string JSON always writes, even empty.
+    case requiredString
     /// Kept as the byte range it occupies in the input (`ProtobufDecoded.raw`).
     case bytes
+    /// Every occurrence appended, empty strings included.
     case repeatedString
     /// A varint (wire type 0), as a signed 64-bit integer.
     case int64
+    /// A varint (wire type 0), nonzero for true.
+    case bool
+    /// `map<string, string>`: repeated {1: key, 2: value} entries, as a JSON object.
+    case stringMap
+    /// `map<string, bytes>`: as a JSON object of base64 strings.
+    case bytesMap
     case message(ProtobufMessage)
     case repeatedMessage(ProtobufMessage)
   }
@@ -198,12 +334,20 @@ struct ProtobufReader {
         continue
       }
       let here = "\(context).\(name)"
-      if case .int64 = type {
+      switch type {
+      case .int64, .bool:
         guard wireType == 0 else {
           throw ProtobufError("\(here): wire type \(wireType), expected 0 (varint)")
         }
-        out[name] = .int(Int64(bitPattern: try varint(here)))
+        let number = try varint(here)
+        if case .bool = type {
+          out[name] = .bool(number != 0)
+        } else {
+          out[name] = .int(Int64(bitPattern: number))
+        }
         continue
+      default:
+        break
       }
       guard wireType == 2 else {
         throw ProtobufError("\(here): wire type \(wireType), expected 2 (length-delimited)")
@@ -213,10 +357,21 @@ struct ProtobufReader {
       case .string:
         let text = try string(start, stop, here)
         out[name] = text.isEmpty ? nil : .string(text)
+      case .requiredString:
+        out[name] = .string(try string(start, stop, here))
       case .bytes:
         out.raw = start..<stop
-      case .int64:
+      case .int64, .bool:
         break
+      case .stringMap, .bytesMap:
+        var reader = ProtobufReader(bytes, from: start, to: stop)
+        var isBytes = false
+        if case .bytesMap = type { isBytes = true }
+        let (key, value) = try reader.mapEntry(bytesValue: isBytes, here)
+        // A repeated key keeps the last value, as protobuf's map semantics say.
+        var map = out[name]?.mapValue ?? ValueMap()
+        map[key] = value
+        out[name] = .map(map)
       case .repeatedString:
         let text = try string(start, stop, here)
         out[name] = .list((out[name]?.listValue ?? []) + [.string(text)])
@@ -234,6 +389,40 @@ struct ProtobufReader {
       }
     }
     return out
+  }
+
+  /// The remaining bytes as a map entry {1: key (string), 2: value (string, or bytes as
+  /// base64)}; a missing key or value is empty, as protobuf's defaults say.
+  mutating func mapEntry(bytesValue: Bool, _ context: String) throws(ProtobufError) -> (
+    String, Value
+  ) {
+    var key = ""
+    var value: Value = .string("")
+    while position < end {
+      let tag = try varint(context)
+      let number = tag >> 3
+      let wireType = Int(tag & 7)
+      guard number > 0, number <= 536_870_911 else {
+        throw ProtobufError("\(context): invalid field number \(number)")
+      }
+      guard number == 1 || number == 2 else {
+        try skip(wireType: wireType, context: "\(context) field \(number)")
+        continue
+      }
+      let here = "\(context).\(number == 1 ? "key" : "value")"
+      guard wireType == 2 else {
+        throw ProtobufError("\(here): wire type \(wireType), expected 2 (length-delimited)")
+      }
+      let (start, stop) = try lengthDelimited(here)
+      if number == 1 {
+        key = try string(start, stop, here)
+      } else if bytesValue {
+        value = .string(Data(bytes[start..<stop]).base64EncodedString())
+      } else {
+        value = .string(try string(start, stop, here))
+      }
+    }
+    return (key, value)
   }
 
   /// A base-128 varint of at most 10 bytes.

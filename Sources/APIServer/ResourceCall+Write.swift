@@ -5,14 +5,25 @@ import Store
 import YAML
 
 extension ResourceCall {
-  /// The request body as a value: JSON, or YAML when the content type says so.
+  /// The request body as a value: JSON, YAML when the content type says so, or Kubernetes
+  /// protobuf for the kinds `ProtobufEnvelope` decodes (what kubectl's typed clients send).
   func decodeBody(expecting kind: String? = nil) throws -> Value {
     let kind = kind ?? type.kind
     if request.contentType.contains("protobuf") {
-      throw APIError.unsupportedMediaType(
+      let unsupported = APIError.unsupportedMediaType(
         request.contentType,
         accepted: ["application/json", "application/yaml"] + Self.customPatchTypes,
         kind: "\(path.apiVersion), Kind=\(kind)")
+      guard ProtobufEnvelope.canDecode(apiVersion: path.apiVersion, kind: kind) else {
+        throw unsupported
+      }
+      do {
+        return try ProtobufEnvelope.decode(request.body)
+      } catch {
+        // A body of another type (a DeleteOptions, say) is as unsupported as the kind.
+        if error.unsupportedType { throw unsupported }
+        throw APIError.badRequest("the body of the request could not be decoded: \(error)")
+      }
     }
     guard !request.body.isEmpty else {
       throw APIError.badRequest("the request body is empty; expected a \(kind) object")

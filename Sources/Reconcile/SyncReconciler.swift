@@ -75,12 +75,30 @@ public struct SyncReconciler: Sendable {
       return await finish(sync, spec, .failed(revision: artifact, issues: issues))
     }
     let context = WriteContext(actor: spec.identity, source: "git:\(mirror.displayURL)@\(artifact)")
+    let outcome: Outcome =
+      plan.isEmpty
+      ? .unchanged(revision: artifact)
+      : .applied(
+        revision: artifact, created: plan.creates.count, updated: plan.updates.count,
+        pruned: plan.prunes.count)
     if !plan.isEmpty {
+      let key = ObjectKey(Self.syncs, namespace: sync.namespace, name: sync.name ?? "")
       do {
         _ = try await store.transaction(context: context) { tx throws(StoreError) in
           for object in plan.creates { _ = try tx.create(object) }
           for object in plan.updates { _ = try tx.update(object) }
           for key in plan.prunes { _ = try tx.delete(key, options: DeleteOptions()) }
+          // The Sync's status (lastAppliedRevision, inventory, history) commits with the
+          // objects: a crash between two transactions would leave objects of the new revision
+          // with the old inventory, so a later prune would miss what this one created.
+          if var current = try? tx.get(key),
+            let status = Self.status(
+              of: current, spec, outcome, plan: plan, repository: repository,
+              digest: snapshot.treeID)
+          {
+            current.status = status
+            _ = try tx.updateStatus(current)
+          }
         }
       } catch {
         return await finish(
@@ -88,12 +106,17 @@ public struct SyncReconciler: Sendable {
           .failed(revision: artifact, issues: [SyncIssue(message: "apply failed: \(error)")]))
       }
     }
-    let outcome: Outcome =
-      plan.isEmpty
-      ? .unchanged(revision: artifact)
-      : .applied(
-        revision: artifact, created: plan.creates.count, updated: plan.updates.count,
-        pruned: plan.prunes.count)
+    if spec.drift == .correct {
+      for entry in plan.drift {
+        logger.info(
+          "drift corrected",
+          metadata: [
+            "sync": "\(sync.namespace ?? "")/\(sync.name ?? "")", "object": "\(entry.id)",
+            "fields": "\(entry.fields.joined(separator: ","))",
+            "changedBy": "\(entry.changedBy ?? "unknown")",
+          ])
+      }
+    }
     logger.info(
       "reconciled",
       metadata: [
@@ -101,6 +124,7 @@ public struct SyncReconciler: Sendable {
         "created": "\(plan.creates.count)", "updated": "\(plan.updates.count)",
         "pruned": "\(plan.prunes.count)",
       ])
+    if !plan.isEmpty { return outcome }
     return await finish(
       sync, spec, outcome, plan: plan, repository: repository, digest: snapshot.treeID)
   }
@@ -188,7 +212,23 @@ public struct SyncReconciler: Sendable {
         configuration.append(o.value)
       }
     }
-    configuration += desired.map(\.object.value)
+    // Of this revision, only what admission reads: configuration kinds and the kinds that
+    // policies take parameters from (the set is searched linearly, so passing every object
+    // made large revisions quadratic).
+    var read: Set<String> = [
+      "apiextensions.k8s.io/CustomResourceDefinition",
+      "admissionregistration.k8s.io/ValidatingAdmissionPolicy",
+      "admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding", "/Namespace",
+    ]
+    for o in configuration + desired.map(\.object.value)
+    where o["kind"]?.stringValue == "ValidatingAdmissionPolicy" {
+      guard let kind = o["spec"]?["paramKind"] else { continue }
+      let gvk = GroupVersionKind(
+        apiVersion: kind["apiVersion"]?.stringValue ?? "", kind: kind["kind"]?.stringValue ?? "")
+      read.insert("\(gvk.group)/\(gvk.kind)")
+    }
+    configuration += desired.filter { read.contains("\($0.object.gvk.group)/\($0.object.kind ?? "")") }
+      .map(\.object.value)
     let source = AdmissionObjectSet(configuration)
     let admission = chain.configuration(from: source)
     let user = AdmissionUserInfo(
@@ -224,6 +264,7 @@ public struct SyncReconciler: Sendable {
       guard response.allowed else { continue }
       var object = d.object
       if let defaulted = response.object, let o = try? Object(defaulted) { object = o }
+      BuiltinDefaults.apply(to: &object, type: type)
       inventory.append(["id": .string(inventoryID(object)), "v": .string(object.gvk.version)])
       guard let live else {
         plan.creates.append(object)

@@ -38,6 +38,7 @@ struct SQLiteTransaction: StoreTransaction {
     let type = try type(of: input)
     var object = input
     if !type.namespaced { object.namespace = nil }
+    BuiltinDefaults.apply(to: &object, type: type)
     var errors = object.validateBasics(validateName: type.nameValidator)
     if type.namespaced, (object.namespace ?? "").isEmpty {
       errors.append(.required("metadata.namespace"))
@@ -76,6 +77,7 @@ struct SQLiteTransaction: StoreTransaction {
     try checkPreconditions(key, input, old)
     var object = input
     if !type.namespaced { object.namespace = nil }
+    BuiltinDefaults.apply(to: &object, type: type)
     let errors = object.validateBasics(validateName: type.nameValidator)
     guard errors.isEmpty else { throw .invalid(key, errors) }
     object.uid = old.uid

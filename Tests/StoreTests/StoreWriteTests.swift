@@ -18,6 +18,24 @@ import Testing
     #expect(read.value["data"]?["k"] == "v")
   }
 
+  @Test func secretStringDataBecomesDataAndTypeDefaultsToOpaque() async throws {
+    let f = try StoreFixture()
+    try await f.namespace("default")
+    var secret = Object(apiVersion: "v1", kind: "Secret", name: "s", namespace: "default")
+    secret.value["data"] = ["a": "eA=="]
+    secret.value["stringData"] = ["b": "hi"]
+    let created = try await f.store.create(secret, context: f.admin)
+    #expect(created.value["data"] == ["a": "eA==", "b": "aGk="])
+    #expect(created.value["stringData"] == nil)
+    #expect(created.value["type"] == "Opaque")
+    var typed = created
+    typed.value["type"] = "kubernetes.io/basic-auth"
+    typed.value["stringData"] = ["b": "changed"]
+    let updated = try await f.store.update(typed, context: f.admin)
+    #expect(updated.value["data"]?["b"] == "Y2hhbmdlZA==")
+    #expect(updated.value["type"] == "kubernetes.io/basic-auth")
+  }
+
   @Test func duplicateIsAlreadyExistsAndMissingNamespaceIsRefused() async throws {
     let f = try StoreFixture()
     await #expect(throws: StoreError.namespaceNotFound("default")) {

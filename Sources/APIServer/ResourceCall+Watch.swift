@@ -14,7 +14,23 @@ extension ResourceCall {
     let rvText = request.query["resourceVersion"] ?? ""
     var initial: [Object] = []
     let from: Int64
-    if rvText.isEmpty || rvText == "0" {
+    // Streaming lists (`sendInitialEvents=true`): the current state as ADDED events, then
+    // a BOOKMARK annotated `k8s.io/initial-events-end`, then changes.
+    let streamingList = request.flag("sendInitialEvents")
+    if streamingList {
+      guard request.flag("allowWatchBookmarks") else {
+        throw APIError.invalid(
+          kind: "ListOptions", group: "meta.k8s.io", name: "",
+          errors: [
+            .forbidden(
+              ValuePath(keys: "allowWatchBookmarks"),
+              "allowWatchBookmarks must be set to true when sendInitialEvents is set")
+          ])
+      }
+      let page = try await store.list(type.groupResource, options)
+      initial = page.items
+      from = page.resourceVersion
+    } else if rvText.isEmpty || rvText == "0" {
       if request.query["sendInitialEvents"] == "false" {
         from = try await store.currentRevision()
       } else {
@@ -56,6 +72,14 @@ extension ResourceCall {
         continuation.yield(JSON.encodeBytes(["type": .string(kind), "object": payload]) + [10])
       }
       for object in initial { await send("ADDED", object) }
+      if streamingList {
+        var bookmark = Value.map([
+          "kind": .string(call.type.kind), "apiVersion": .string(call.path.apiVersion),
+        ])
+        bookmark[path: "metadata.resourceVersion"] = .string(String(from))
+        bookmark[path: "metadata.annotations"] = ["k8s.io/initial-events-end": "true"]
+        continuation.yield(JSON.encodeBytes(["type": "BOOKMARK", "object": bookmark]) + [10])
+      }
       if let expired {
         continuation.yield(
           JSON.encodeBytes(["type": "ERROR", "object": expired.status]) + [10])

@@ -93,13 +93,7 @@ struct AuditCommand: AsyncParsableCommand {
         Self.format(r.time), String(r.revision), r.actor, r.verb, object, r.source,
       ])
     }
-    let widths = (0..<6).map { c in rows.map { $0[c].count }.max() ?? 0 }
-    for row in rows {
-      print(
-        row.enumerated().map { i, cell in
-          i == 5 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-        }.joined(separator: "   "))
-    }
+    print(TextTable.render(rows, separator: "   "), terminator: "")
   }
 
   static func format(_ time: Double) -> String {

@@ -13,7 +13,7 @@ struct Mooring: AsyncParsableCommand {
     version: MooringVersion.string,
     subcommands: [
       ServeCommand.self, StatusCommand.self, ReconcileCommand.self, DriftCommand.self,
-      AuditCommand.self, KubeconfigCommand.self,
+      HistoryCommand.self, AuditCommand.self, KubeconfigCommand.self,
       ValidateCommand.self, PolicyCommand.self, CELCommand.self, StoreCommand.self,
     ]
   )

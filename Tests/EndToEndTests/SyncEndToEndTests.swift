@@ -219,6 +219,14 @@ import Testing
     let status = try MooringProcess.run(["status", "--data-dir", data])
     #expect(status.status == 0)
     #expect(status.stdout.contains("main@sha1:\(reverted)"))
+    // `mooring history`: newest first, with the commit message and the counts.
+    let shown = try MooringProcess.run(["history", "platform", "--data-dir", data])
+    #expect(shown.status == 0, "\(shown)")
+    let lines = shown.stdout.split(separator: "\n")
+    #expect(lines.first?.hasPrefix("REVISION") == true)
+    #expect(lines.dropFirst().first?.hasPrefix("main@sha1:\(reverted)") == true, "\(shown.stdout)")
+    #expect(lines.dropFirst().first?.hasSuffix("Revert \"drop extra\"") == true)
+    #expect(lines.count == history.count + 1)
 
     // SIGTERM: a clean shutdown.
     kill(mooring.pid, SIGTERM)

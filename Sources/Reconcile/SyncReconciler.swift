@@ -129,6 +129,23 @@ public struct SyncReconciler: Sendable {
       sync, spec, outcome, plan: plan, repository: repository, digest: snapshot.treeID)
   }
 
+  /// Who last changed the object's content, from the audit trail: the newest write that is
+  /// not a status write (controllers rewrite statuses all the time; they never drift).
+  func lastWriter(of key: ObjectKey) -> String? {
+    var until: Double?
+    for _ in 0..<20 {
+      let page =
+        (try? store.audit(
+          AuditQuery(
+            resource: key.resource, namespace: key.namespace, name: key.name, until: until,
+            limit: 50))) ?? []
+      if let record = page.first(where: { $0.verb != "update/status" }) { return record.actor }
+      guard page.count == 50, let oldest = page.last?.time else { return nil }
+      until = oldest
+    }
+    return nil
+  }
+
   /// Builds the plan, or every reason there can be none.
   func plan(_ sync: Object, _ spec: SyncSpec, _ snapshot: GitTreeSnapshot, revision: String) async
     -> (SyncPlan, [SyncIssue])
@@ -227,8 +244,9 @@ public struct SyncReconciler: Sendable {
         apiVersion: kind["apiVersion"]?.stringValue ?? "", kind: kind["kind"]?.stringValue ?? "")
       read.insert("\(gvk.group)/\(gvk.kind)")
     }
-    configuration += desired.filter { read.contains("\($0.object.gvk.group)/\($0.object.kind ?? "")") }
-      .map(\.object.value)
+    for d in desired where read.contains("\(d.object.gvk.group)/\(d.object.kind ?? "")") {
+      configuration.append(d.object.value)
+    }
     let source = AdmissionObjectSet(configuration)
     let admission = chain.configuration(from: source)
     let user = AdmissionUserInfo(
@@ -277,11 +295,8 @@ public struct SyncReconciler: Sendable {
       }
       if lastApplied == revision {
         // Git did not change: someone changed the live object.
-        let writer =
-          (try? store.audit(
-            AuditQuery(resource: key.resource, namespace: key.namespace, name: key.name, limit: 1)))?
-          .first?.actor
-        plan.drift.append(DriftEntry(id: inventoryID(object), fields: fields, changedBy: writer))
+        plan.drift.append(
+          DriftEntry(id: inventoryID(object), fields: fields, changedBy: lastWriter(of: key)))
         if spec.drift == .report { continue }
       }
       object.resourceVersion = live.resourceVersion

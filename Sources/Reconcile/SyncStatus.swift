@@ -11,83 +11,10 @@ extension SyncReconciler {
     let key = ObjectKey(Self.syncs, namespace: sync.namespace, name: sync.name ?? "")
     for _ in 0..<3 {
       guard var current = try? await store.get(key) else { return outcome }
-      let old = current.status ?? .map(ValueMap())
-      var status = old
-      status["observedGeneration"] = current.generation.map(Value.int)
-      if let requested = current.annotations[SyncLabels.requestedAt] {
-        status["lastHandledReconcileAt"] = .string(requested)
-      }
-      let now = StatusTime.now()
-      switch outcome {
-      case .applied(let revision, let created, let updated, let pruned):
-        status["lastAttemptedRevision"] = .string(revision)
-        status["lastAppliedRevision"] = .string(revision)
-        status["errors"] = nil
-        var entry: ValueMap = [
-          "revision": .string(revision), "appliedAt": .string(now),
-          "created": .int(Int64(created)), "updated": .int(Int64(updated)),
-          "pruned": .int(Int64(pruned)),
-        ]
-        if let digest { entry["digest"] = .string("sha1:\(digest)") }
-        if let commit = repository?.value[path: "status.artifact.commit"] {
-          entry["author"] = commit["author"]
-          entry["message"] = commit["message"]
-          entry["time"] = commit["time"]
-        }
-        let history = [Value.map(entry)] + (old["history"]?.listValue ?? [])
-        status["history"] = .list(Array(history.prefix(10)))
-        Conditions.set(
-          &status, "Ready", true, "ReconciliationSucceeded", "Applied revision: \(revision)", now)
-        Conditions.remove(&status, "Stalled")
-        Conditions.remove(&status, "Reconciling")
-      case .unchanged(let revision):
-        status["lastAttemptedRevision"] = .string(revision)
-        status["lastAppliedRevision"] = .string(revision)
-        status["errors"] = nil
-        Conditions.set(
-          &status, "Ready", true, "ReconciliationSucceeded", "Applied revision: \(revision)", now)
-        Conditions.remove(&status, "Stalled")
-        Conditions.remove(&status, "Reconciling")
-      case .failed(let revision, let issues):
-        if let revision { status["lastAttemptedRevision"] = .string(revision) }
-        status["errors"] = .list(issues.map(\.value))
-        let validation = issues.contains { $0.file != nil }
-        let message =
-          "\(issues.count) error\(issues.count == 1 ? "" : "s") in revision \(revision ?? "?"), nothing applied: "
-          + (issues.first?.description ?? "")
-        Conditions.set(
-          &status, "Ready", false, validation ? "ValidationFailed" : "ReconciliationFailed",
-          message, now)
-        if validation {
-          Conditions.set(&status, "Stalled", true, "ValidationFailed", message, now)
-        } else {
-          Conditions.remove(&status, "Stalled")
-        }
-        Conditions.remove(&status, "Reconciling")
-      case .waiting(let why):
-        Conditions.set(&status, "Ready", false, "ArtifactFailed", why, now)
-        Conditions.set(&status, "Reconciling", true, "Progressing", why, now)
-      case .suspended:
-        return outcome
-      }
-      if let plan {
-        if plan.drift.isEmpty {
-          status["drift"] = nil
-        } else {
-          status["drift"] = .list(plan.drift.map(\.value))
-        }
-        if case .failed = outcome {
-        } else {
-          status["inventory"] = ["entries": .list(plan.inventory)]
-        }
-      }
-      let reportedDrift = spec?.drift == .report && !(plan?.drift.isEmpty ?? true)
-      switch outcome {
-      case .applied, .unchanged: status["sync"] = reportedDrift ? "OutOfSync" : "Synced"
-      case .failed: status["sync"] = "OutOfSync"
-      default: status["sync"] = "Unknown"
-      }
-      if status == old { return outcome }
+      guard
+        let status = Self.status(
+          of: current, spec, outcome, plan: plan, repository: repository, digest: digest)
+      else { return outcome }
       current.status = status
       do {
         _ = try await store.updateStatus(
@@ -102,6 +29,95 @@ extension SyncReconciler {
       }
     }
     return outcome
+  }
+
+  /// The status of `current` after `outcome`; nil when it does not change.
+  static func status(
+    of current: Object, _ spec: SyncSpec?, _ outcome: Outcome, plan: SyncPlan?,
+    repository: Object?, digest: String?
+  ) -> Value? {
+    let old = current.status ?? .map(ValueMap())
+    var status = old
+    status["observedGeneration"] = current.generation.map(Value.int)
+    if let requested = current.annotations[SyncLabels.requestedAt] {
+      status["lastHandledReconcileAt"] = .string(requested)
+    }
+    let now = StatusTime.now()
+    switch outcome {
+    case .applied(let revision, let created, let updated, let pruned):
+      status["lastAttemptedRevision"] = .string(revision)
+      status["lastAppliedRevision"] = .string(revision)
+      status["errors"] = nil
+      var entry: ValueMap = [
+        "revision": .string(revision), "appliedAt": .string(now),
+        "created": .int(Int64(created)), "updated": .int(Int64(updated)),
+        "pruned": .int(Int64(pruned)),
+      ]
+      if let digest { entry["digest"] = .string("sha1:\(digest)") }
+      if let commit = repository?.value[path: "status.artifact.commit"] {
+        entry["author"] = commit["author"]
+        entry["message"] = commit["message"]
+        entry["time"] = commit["time"]
+      }
+      let history = [Value.map(entry)] + (old["history"]?.listValue ?? [])
+      status["history"] = .list(Array(history.prefix(10)))
+      Conditions.set(
+        &status, "Ready", true, "ReconciliationSucceeded", "Applied revision: \(revision)", now)
+      Conditions.remove(&status, "Stalled")
+      Conditions.remove(&status, "Reconciling")
+    case .unchanged(let revision):
+      status["lastAttemptedRevision"] = .string(revision)
+      status["lastAppliedRevision"] = .string(revision)
+      status["errors"] = nil
+      Conditions.set(
+        &status, "Ready", true, "ReconciliationSucceeded", "Applied revision: \(revision)", now)
+      Conditions.remove(&status, "Stalled")
+      Conditions.remove(&status, "Reconciling")
+    case .failed(let revision, let issues):
+      if let revision { status["lastAttemptedRevision"] = .string(revision) }
+      status["errors"] = .list(issues.map(\.value))
+      let validation = issues.contains { $0.file != nil }
+      let message =
+        "\(issues.count) error\(issues.count == 1 ? "" : "s") in revision \(revision ?? "?"), nothing applied: "
+        + (issues.first?.description ?? "")
+      Conditions.set(
+        &status, "Ready", false, validation ? "ValidationFailed" : "ReconciliationFailed",
+        message, now)
+      if validation {
+        Conditions.set(&status, "Stalled", true, "ValidationFailed", message, now)
+      } else {
+        Conditions.remove(&status, "Stalled")
+      }
+      Conditions.remove(&status, "Reconciling")
+    case .waiting(let why):
+      Conditions.set(&status, "Ready", false, "ArtifactFailed", why, now)
+      Conditions.set(&status, "Reconciling", true, "Progressing", why, now)
+    case .suspended:
+      return nil
+    }
+    if let plan {
+      // Only drift left in place is drift now; with `correct` the plan re-applied Git's
+      // content, so those objects no longer differ (the reconciler logs the correction).
+      if plan.drift.isEmpty || spec?.drift != .report {
+        status["drift"] = nil
+      } else {
+        status["drift"] = .list(plan.drift.map(\.value))
+      }
+      if case .failed = outcome {
+      } else {
+        status["inventory"] = ["entries": .list(plan.inventory)]
+      }
+    }
+    let reportedDrift = spec?.drift == .report && !(plan?.drift.isEmpty ?? true)
+    switch outcome {
+    case .applied, .unchanged: status["sync"] = reportedDrift ? "OutOfSync" : "Synced"
+    case .failed: status["sync"] = "OutOfSync"
+    default: status["sync"] = "Unknown"
+    }
+    // Not `status == old ? nil : status`: Value is ExpressibleByNilLiteral, so that
+    // expression is a Value and its nil a `.null` status.
+    if status == old { return nil }
+    return status
   }
 }
 

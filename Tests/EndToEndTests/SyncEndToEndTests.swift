@@ -78,7 +78,7 @@ import Testing
       MooringProcess.binary,
       [
         "serve", "--data-dir", data, "--bootstrap", "git://127.0.0.1:\(port)/platform.git",
-        "--bootstrap-interval", "1s", "--log-format", "json",
+        "--bootstrap-interval", "1s", "--log-format", "json", "--listen", "127.0.0.1:0",
       ], environment: env, standardError: log)
     var stopped = false
     defer { if !stopped { mooring.kill() } }

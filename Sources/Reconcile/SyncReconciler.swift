@@ -124,6 +124,7 @@ public struct SyncReconciler: Sendable {
         "created": "\(plan.creates.count)", "updated": "\(plan.updates.count)",
         "pruned": "\(plan.prunes.count)",
       ])
+    await recordEvents(sync, spec, outcome, plan: plan)
     if !plan.isEmpty { return outcome }
     return await finish(
       sync, spec, outcome, plan: plan, repository: repository, digest: snapshot.treeID)

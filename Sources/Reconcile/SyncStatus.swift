@@ -8,6 +8,7 @@ extension SyncReconciler {
     _ sync: Object, _ spec: SyncSpec?, _ outcome: Outcome, plan: SyncPlan? = nil,
     repository: Object? = nil, digest: String? = nil
   ) async -> Outcome {
+    if case .failed = outcome { await recordEvents(sync, spec, outcome, plan: plan) }
     let key = ObjectKey(Self.syncs, namespace: sync.namespace, name: sync.name ?? "")
     for _ in 0..<3 {
       guard var current = try? await store.get(key) else { return outcome }

@@ -129,6 +129,11 @@ import Testing
     let status = try MooringCommand.run(["status", "mooring-system/apps", "--data-dir", data])
     #expect(status.status == 0)
     #expect(status.stdout.contains("OutOfSync"), "\(status.stdout)")
+    let detected = try await store.list(
+      GroupResource(group: "", resource: "events"), ListOptions(namespace: "mooring-system")
+    ).items.first { $0.value["reason"] == "DriftDetected" }
+    #expect(detected?.value["type"] == "Warning")
+    #expect(detected?.value["message"]?.stringValue?.contains("alice@example.com") == true)
     let other = try MooringCommand.run(["drift", "platform", "--data-dir", data])
     #expect(other.status == 0, "the platform Sync did not drift: \(other.stdout)")
     let missing = try MooringCommand.run(["drift", "no-such-sync", "--data-dir", data])
@@ -172,6 +177,10 @@ import Testing
     let after = try MooringCommand.run(["drift", "--data-dir", data])
     #expect(after.status == 0, "\(after.stdout)")
     #expect(after.stdout == "no drift\n")
+    let correctedEvent = try await store.list(
+      GroupResource(group: "", resource: "events"), ListOptions(namespace: "mooring-system")
+    ).items.first { $0.value["reason"] == "DriftCorrected" }
+    #expect(correctedEvent?.value["message"]?.stringValue?.contains("bob@example.com") == true)
     #expect(daemon.terminate() == 0)
     let corrections = daemon.logText().split(separator: "\n").filter {
       $0.contains("\"message\":\"drift corrected\"")

@@ -219,6 +219,16 @@ import Testing
     let status = try MooringProcess.run(["status", "--data-dir", data])
     #expect(status.status == 0)
     #expect(status.stdout.contains("main@sha1:\(reverted)"))
+    // Events: applied revisions, the prune, the refused revision.
+    let events = try await store.list(
+      GroupResource(group: "", resource: "events"), ListOptions(namespace: "mooring-system"))
+    let reasons = Set(events.items.compactMap { $0.value["reason"]?.stringValue })
+    #expect(
+      reasons.isSuperset(of: ["ReconciliationSucceeded", "ReconciliationFailed", "Pruned"]),
+      "\(reasons)")
+    let failed = events.items.first { $0.value["reason"] == "ReconciliationFailed" }
+    #expect(failed?.value["type"] == "Warning")
+    #expect(failed?.value[path: "involvedObject.name"] == "platform")
     // `mooring history`: newest first, with the commit message and the counts.
     let shown = try MooringProcess.run(["history", "platform", "--data-dir", data])
     #expect(shown.status == 0, "\(shown)")

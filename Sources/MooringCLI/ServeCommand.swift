@@ -94,9 +94,12 @@ struct ServeCommand: AsyncParsableCommand {
     }
     let revision = try await store.currentRevision()
     logger.info("mooring started", metadata: ["dataDir": "\(dataDir)", "revision": "\(revision)"])
-    let loop = ControlLoop(store: store, dataDirectory: dataDir, logger: logger)
+    let rbac = RBACAuthorizer(store: store)
+    let loop = ControlLoop(
+      store: store, dataDirectory: dataDir, logger: logger, chain: AdmissionChain(authorizer: rbac),
+      authorizer: RBACSyncAuthorizer(rbac: rbac))
     var services: [any Service] = [ControllerService(loop: loop)]
-    services.append(try apiServer(store: store, registry: registry, logger: logger))
+    services.append(try apiServer(store: store, rbac: rbac, registry: registry, logger: logger))
     let group = ServiceGroup(
       services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
     try await group.run()
@@ -107,9 +110,10 @@ struct ServeCommand: AsyncParsableCommand {
 extension ServeCommand {
   /// The API server as a service; it writes the address it listens on to DIR/api-address
   /// (what `mooring kubeconfig` reads).
-  func apiServer(store: SQLiteStore, registry: PrometheusCollectorRegistry, logger: Logger)
-    throws -> any Service
-  {
+  func apiServer(
+    store: SQLiteStore, rbac: RBACAuthorizer, registry: PrometheusCollectorRegistry,
+    logger: Logger
+  ) throws -> any Service {
     let colon = listen.lastIndex(of: ":")!
     let host = String(listen[..<colon])
     let port = Int(listen[listen.index(after: colon)...]) ?? 6443
@@ -127,7 +131,6 @@ extension ServeCommand {
         certificate = try ServingCertificate.selfSigned(in: dataDir, hosts: [host])
       }
     }
-    let rbac = RBACAuthorizer(store: store)
     let handler = APIHandler(
       store: store, chain: AdmissionChain(authorizer: rbac), serverAddress: listen,
       mooringVersion: MooringVersion.string,
@@ -190,6 +193,25 @@ struct Bootstrap {
     if (try? await store.get(nsKey)) == nil {
       _ = try await store.create(
         Object(apiVersion: "v1", kind: "Namespace", name: Self.namespace), context: context)
+    }
+    // The platform Sync is the root of everything declared: it acts as cluster-admin.
+    let bindingKey = ObjectKey(
+      GroupResource(group: "rbac.authorization.k8s.io", resource: "clusterrolebindings"),
+      namespace: nil, name: "mooring:platform-sync")
+    if (try? await store.get(bindingKey)) == nil {
+      var binding = Object(
+        apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding",
+        name: "mooring:platform-sync")
+      binding.value["roleRef"] = [
+        "apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin",
+      ]
+      binding.value["subjects"] = [
+        [
+          "apiGroup": "rbac.authorization.k8s.io", "kind": "User",
+          "name": .string("system:sync:\(Self.namespace):platform"),
+        ]
+      ]
+      _ = try await store.create(binding, context: context)
     }
     var repo = Object(
       apiVersion: "gitops.mooring.dev/v1alpha1", kind: "GitRepository", name: "platform",

@@ -18,13 +18,14 @@ public final class ControlLoop: Sendable {
   private let lastRun = Mutex<[String: Double]>([:])
 
   public init(
-    store: SQLiteStore, dataDirectory: String, logger: Logger, tick: Duration = .seconds(1)
+    store: SQLiteStore, dataDirectory: String, logger: Logger, tick: Duration = .seconds(1),
+    chain: AdmissionChain = AdmissionChain(), authorizer: (any SyncAuthorizer)? = nil
   ) {
     self.store = store
     repositories = GitRepositoryReconciler(
       store: store, mirrorsDirectory: (dataDirectory as NSString).appendingPathComponent("git"),
       logger: logger)
-    syncs = SyncReconciler(store: store, chain: AdmissionChain(), logger: logger)
+    syncs = SyncReconciler(store: store, chain: chain, logger: logger, authorizer: authorizer)
     self.tick = tick
   }
 

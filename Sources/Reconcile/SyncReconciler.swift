@@ -17,11 +17,17 @@ public struct SyncReconciler: Sendable {
   public let store: SQLiteStore
   public let chain: AdmissionChain
   public let logger: Logger
+  /// Authorizes every write as the Sync's identity; nil allows all (no RBAC).
+  public let authorizer: (any SyncAuthorizer)?
 
-  public init(store: SQLiteStore, chain: AdmissionChain, logger: Logger) {
+  public init(
+    store: SQLiteStore, chain: AdmissionChain, logger: Logger,
+    authorizer: (any SyncAuthorizer)? = nil
+  ) {
     self.store = store
     self.chain = chain
     self.logger = logger
+    self.authorizer = authorizer
   }
 
   /// What one reconcile did.
@@ -286,6 +292,13 @@ public struct SyncReconciler: Sendable {
       BuiltinDefaults.apply(to: &object, type: type)
       inventory.append(["id": .string(inventoryID(object)), "v": .string(object.gvk.version)])
       guard let live else {
+        if let why = await authorizer?.denial(
+          user: user, verb: "create", type: type, namespace: object.namespace,
+          name: object.name ?? "")
+        {
+          issues.append(d.issue(why))
+          continue
+        }
         plan.creates.append(object)
         continue
       }
@@ -301,6 +314,13 @@ public struct SyncReconciler: Sendable {
         if spec.drift == .report { continue }
       }
       object.resourceVersion = live.resourceVersion
+      if let why = await authorizer?.denial(
+        user: user, verb: "update", type: type, namespace: object.namespace,
+        name: object.name ?? "")
+      {
+        issues.append(d.issue(why))
+        continue
+      }
       plan.updates.append(object)
     }
     plan.creates.sort { applyRank($0) < applyRank($1) }
@@ -322,6 +342,12 @@ public struct SyncReconciler: Sendable {
         guard let live = try? await store.get(key), live.annotations[SyncLabels.owner] == me,
           live.annotations[SyncLabels.prune] != "disabled"
         else { continue }
+        if let why = await authorizer?.denial(
+          user: user, verb: "delete", type: type, namespace: key.namespace, name: key.name)
+        {
+          issues.append(SyncIssue(object: "\(type.kind) \(key)", message: "prune: \(why)"))
+          continue
+        }
         let rank =
           type.groupResource == BuiltinTypes.customResourceDefinitions
           ? 0 : type.groupResource == BuiltinTypes.namespaces ? 1 : 2

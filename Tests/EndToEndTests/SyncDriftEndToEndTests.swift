@@ -18,6 +18,13 @@ import Testing
       path: apps
       interval: 1s
       drift: \(drift)
+    ---
+    apiVersion: rbac.authorization.k8s.io/v1
+    kind: ClusterRoleBinding
+    metadata: {name: apps-sync}
+    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+    subjects:
+    - {apiGroup: rbac.authorization.k8s.io, kind: User, name: "system:sync:mooring-system:apps"}
     """
   }
 

@@ -55,6 +55,13 @@ import Testing
         path: ""
         interval: 1s
         targetNamespace: secure
+      ---
+      apiVersion: rbac.authorization.k8s.io/v1
+      kind: RoleBinding
+      metadata: {name: app-sync, namespace: secure}
+      roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+      subjects:
+      - {apiGroup: rbac.authorization.k8s.io, kind: User, name: "system:sync:secure:app"}
       """)
     let platform1 = try platform.commit("tenant")
     let daemonServer = try await GitDaemonServer(basePath: dir.path + "/served")

@@ -9,27 +9,88 @@ import Testing
 /// revision is written, and tenant A carries on unaffected.
 @Suite(.serialized) struct SyncTenantEndToEndTests {
   /// The platform's declaration of tenant `name`.
-  static func tenant(_ name: String, url: String) -> String {
-    """
-    apiVersion: v1
-    kind: Namespace
-    metadata: {name: tenant-\(name)}
-    ---
-    apiVersion: gitops.mooring.dev/v1alpha1
-    kind: GitRepository
-    metadata: {name: config, namespace: tenant-\(name)}
-    spec: {url: "\(url)", ref: {branch: main}, interval: 1s}
-    ---
-    apiVersion: gitops.mooring.dev/v1alpha1
-    kind: Sync
-    metadata: {name: config, namespace: tenant-\(name)}
-    spec:
-      sourceRef: {kind: GitRepository, name: config}
-      path: ""
-      interval: 1s
-      targetNamespace: tenant-\(name)
-      allowedNamespaces: [tenant-\(name)]
-    """
+  static func tenant(_ name: String, url: String, bound: Bool = true) -> String {
+    let binding = """
+      ---
+      apiVersion: rbac.authorization.k8s.io/v1
+      kind: Role
+      metadata: {name: sync-writer, namespace: tenant-\(name)}
+      rules:
+      - {apiGroups: [""], resources: [configmaps], verbs: [get, list, create, update, delete]}
+      ---
+      apiVersion: rbac.authorization.k8s.io/v1
+      kind: RoleBinding
+      metadata: {name: sync-writer, namespace: tenant-\(name)}
+      roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: sync-writer}
+      subjects:
+      - {apiGroup: rbac.authorization.k8s.io, kind: User, name: "system:sync:tenant-\(name):config"}
+
+      """
+    return """
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: tenant-\(name)}
+      ---
+      apiVersion: gitops.mooring.dev/v1alpha1
+      kind: GitRepository
+      metadata: {name: config, namespace: tenant-\(name)}
+      spec: {url: "\(url)", ref: {branch: main}, interval: 1s}
+      ---
+      apiVersion: gitops.mooring.dev/v1alpha1
+      kind: Sync
+      metadata: {name: config, namespace: tenant-\(name)}
+      spec:
+        sourceRef: {kind: GitRepository, name: config}
+        path: ""
+        interval: 1s
+        targetNamespace: tenant-\(name)
+        allowedNamespaces: [tenant-\(name)]
+
+      """ + (bound ? binding : "")
+  }
+
+  /// A tenant Sync acts as its identity under RBAC: without a binding it writes nothing,
+  /// and its status says who may not do what, at which file and line.
+  @Test func tenantWithoutBindingWritesNothing() async throws {
+    let dir = try ScenarioDirectory("sync-tenant-rbac")
+    defer { dir.remove() }
+    let server = try await GitDaemonServer(basePath: dir.path + "/served")
+    defer { server.stop() }
+    let c = try GitWorkspace(root: dir.path, name: "tenant-c")
+    try c.write("settings.yaml", Self.settings(owner: "c"))
+    let c1 = try c.commit("c1")
+    let platform = try GitWorkspace(root: dir.path, name: "platform")
+    try platform.write(
+      "tenants/c.yaml", Self.tenant("c", url: server.url("tenant-c"), bound: false))
+    try platform.commit("tenant c, no binding")
+    let daemon = try MooringDaemon(
+      dataDirectory: dir.path + "/data", log: dir.path + "/mooring.log",
+      bootstrap: server.url("platform"))
+    defer { daemon.kill() }
+    let store = try await daemon.openStore()
+    let syncC = Resources.sync("tenant-c", "config")
+    let refused = try await Poll.until(store, syncC) {
+      $0.lastAttemptedRevision == GitWorkspace.revision(c1)
+    }
+    #expect(refused.lastAppliedRevision == nil)
+    let errors = refused.value[path: "status.errors"]?.listValue ?? []
+    #expect(
+      errors.contains {
+        $0["file"]?.stringValue == "settings.yaml" && $0["line"]?.intValue == 1
+          && ($0["message"]?.stringValue ?? "").contains(
+            "User \"system:sync:tenant-c:config\" cannot create resource \"configmaps\" in API group \"\" in the namespace \"tenant-c\""
+          )
+      }, "\(errors)")
+    await #expect(throws: StoreError.self) {
+      try await store.get(Resources.configMap("tenant-c", "settings"))
+    }
+    // Bound by the platform, the same revision applies.
+    try platform.write("tenants/c.yaml", Self.tenant("c", url: server.url("tenant-c")))
+    try platform.commit("bind tenant c")
+    try await Poll.until(store, syncC) { $0.lastAppliedRevision == GitWorkspace.revision(c1) }
+    let settings = try await store.get(Resources.configMap("tenant-c", "settings"))
+    #expect(settings.value["data"]?["owner"] == "c")
+    #expect(daemon.terminate() == 0)
   }
 
   static func settings(owner: String) -> String {

@@ -6,7 +6,7 @@ import Testing
   @Test func platformExampleIsValid() throws {
     let r = try MooringProcess.run(["validate", "examples/platform"])
     #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
-    #expect(r.stdout == "8 files, 14 objects: valid\n")
+    #expect(r.stdout == "8 files, 17 objects: valid\n")
   }
 
   @Test func policiesAreValid() throws {

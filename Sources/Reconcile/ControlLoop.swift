@@ -16,6 +16,8 @@ public final class ControlLoop: Sendable {
   public let syncs: SyncReconciler
   public let tick: Duration
   private let lastRun = Mutex<[String: Double]>([:])
+  /// The newest audit record already looked at for drift (revision, time).
+  private let auditCursor = Mutex<(revision: Int64, time: Double)>((0, 0))
 
   public init(
     store: SQLiteStore, dataDirectory: String, logger: Logger, tick: Duration = .seconds(1),
@@ -60,6 +62,7 @@ public final class ControlLoop: Sendable {
     let fresh =
       (try? await store.list(GitRepositoryReconciler.repositories, ListOptions()))?.items ?? []
     let items = (try? await store.list(SyncReconciler.syncs, ListOptions()))?.items ?? []
+    let touched = await touchedInventories(items)
     for sync in items {
       guard let spec = try? SyncSpec(sync) else {
         _ = await syncs.reconcile(sync, repository: nil, mirror: nil)
@@ -78,6 +81,7 @@ public final class ControlLoop: Sendable {
         || sync.annotations[SyncLabels.requestedAt]
           != status?["lastHandledReconcileAt"]?.stringValue
         || now - (lastRun.withLock { $0[id] } ?? 0) >= spec.interval
+        || touched.contains(id)
       guard due else { continue }
       if let blocked = dependencyNotReady(spec, sync, items) {
         _ = await syncs.finish(sync, spec, .waiting(blocked))
@@ -86,6 +90,41 @@ public final class ControlLoop: Sendable {
       lastRun.withLock { $0[id] = now }
       _ = await syncs.reconcile(sync, repository: repo, mirror: repo.flatMap(repositories.mirror))
     }
+  }
+
+  /// The Syncs (as `sync/NS/NAME`) one of whose managed objects someone other than a Sync
+  /// or a controller changed or deleted since the last pass: they are reconciled now, so
+  /// drift is reported or corrected within a tick instead of at the next interval. Read
+  /// from the audit trail, so writes by other processes count too.
+  private func touchedInventories(_ syncs: [Object]) async -> Set<String> {
+    let cursor = auditCursor.withLock { $0 }
+    let first = cursor.revision == 0
+    let records =
+      (try? store.audit(AuditQuery(since: first ? nil : cursor.time - 5, limit: first ? 1 : 0)))
+      ?? []
+    guard let newest = records.first else { return [] }
+    auditCursor.withLock { $0 = (max($0.revision, newest.revision), newest.time) }
+    if first { return [] }
+    let registry = await store.registry
+    let identities = Set(syncs.compactMap { try? SyncSpec($0).identity })
+    var ids = Set<String>()
+    for record in records where record.revision > cursor.revision {
+      guard record.verb != "update/status", !identities.contains(record.actor),
+        !record.actor.hasPrefix("system:mooring"),
+        let type = registry.type(for: record.key.resource)
+      else { continue }
+      ids.insert(
+        "\(record.key.namespace ?? "")_\(record.key.name)_\(type.group)_\(type.kind)")
+    }
+    guard !ids.isEmpty else { return [] }
+    var touched = Set<String>()
+    for sync in syncs {
+      let inventory = sync.value[path: "status.inventory.entries"]?.listValue ?? []
+      if inventory.contains(where: { ids.contains($0["id"]?.stringValue ?? "") }) {
+        touched.insert("sync/\(sync.namespace ?? "")/\(sync.name ?? "")")
+      }
+    }
+    return touched
   }
 
   /// Why `sync` must wait for a Sync it depends on, if it must.

@@ -16,7 +16,7 @@ import Testing
     spec:
       sourceRef: {kind: GitRepository, name: platform}
       path: apps
-      interval: 1s
+      interval: 1h  # drift is found from the store's changes, not by polling
       drift: \(drift)
     ---
     apiVersion: rbac.authorization.k8s.io/v1

@@ -39,6 +39,15 @@ let package = Package(
         .product(name: "GRDBSQLite", package: "GRDB.swift"),
         .product(name: "GRDB", package: "GRDB.swift"),
       ]),
+    // The admission chain with 20 ValidatingAdmissionPolicies over 10,000 generated
+    // objects; writes them for the cel-expr-python peer (peers/admission_peer.py).
+    .executableTarget(
+      name: "AdmissionBench",
+      dependencies: [
+        .product(name: "Admission", package: "Mooring"),
+        .product(name: "Objects", package: "Mooring"),
+        .product(name: "YAML", package: "Mooring"),
+      ]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -2,10 +2,60 @@
 # `make bench`: builds the benchmarks in release mode, sets up the Python peers in a
 # virtual environment under .bench/ (from PyPI), and prints each result with its ratio
 # against a peer measured in the same run. Never part of `make test`.
+#
+# usage: scripts/bench.sh [SECTION...]   (default: every section, in this order)
+#   yaml   YAML decode throughput against PyYAML
+#   cel    CEL evaluation against cel-cpp and cel-python
+#   admission  10,000 objects through 20 ValidatingAdmissionPolicies against cel-expr-python
+#   store  SQLiteStore against raw SQLite and etcd
+#   sync   GitOps sync with `mooring serve` and a git daemon (scripts/bench/sync.sh)
+#   api    the Kubernetes API with kubectl, wrk and a watch client (scripts/bench/api.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BENCH_DIR=${BENCH_DIR:-.bench}
 mkdir -p "$BENCH_DIR"
+
+all_sections=(yaml cel admission store sync api)
+sections=("$@")
+((${#sections[@]} > 0)) || sections=("${all_sections[@]}")
+for s in "${sections[@]}"; do
+  [[ " ${all_sections[*]} " == *" $s "* ]] || {
+    echo "usage: $0 [${all_sections[*]}]... (unknown section '$s')" >&2
+    exit 2
+  }
+done
+
+# Everything started here is stopped at exit, in reverse order of start (see `cleanups`).
+cleanups=()
+at_exit() {
+  local i
+  for ((i = ${#cleanups[@]} - 1; i >= 0; i--)); do "${cleanups[i]}" || true; done
+}
+trap at_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Stops a child: SIGCONT (it may be paused), SIGTERM, SIGKILL after 10 s.
+stop_pid() {
+  local pid=${1:-}
+  [[ -n "$pid" ]] || return 0
+  kill -CONT "$pid" 2>/dev/null || true
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _ in $(seq 100); do
+    [[ "$(ps -o stat= -p "$pid" 2>/dev/null)" =~ ^[^Z] ]] || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+# N free TCP ports on 127.0.0.1, space-separated.
+free_ports() {
+  python3 -c '
+import socket, sys
+s = [socket.socket() for _ in range(int(sys.argv[1]))]
+for x in s: x.bind(("127.0.0.1", 0))
+print(*[x.getsockname()[1] for x in s])' "$1"
+}
 
 if [[ ! -x "$BENCH_DIR/venv/bin/python" ]]; then
   python3 -m venv "$BENCH_DIR/venv"
@@ -15,8 +65,57 @@ if ! "$BENCH_DIR/venv/bin/python" -c 'import yaml; yaml.CSafeLoader' 2>/dev/null
 fi
 PY="$BENCH_DIR/venv/bin/python"
 
-swift build -c release --package-path Benchmarks --product YAMLThroughput
-BIN=$(swift build -c release --package-path Benchmarks --show-bin-path)
+# The Benchmarks package's release products; BIN is where they are.
+BIN=""
+bench_product() {
+  swift build -c release --package-path Benchmarks --product "$1"
+  BIN=$(swift build -c release --package-path Benchmarks --show-bin-path)
+}
+
+# etcd 3.4 from Debian (the peer Kubernetes uses); installed once, never started as a
+# service here: start_etcd runs its own on free ports, and it is always stopped (trap).
+etcd_dir="$BENCH_DIR/etcd"
+etcd_pid=""
+etcd_client_port=""
+install_etcd() {
+  if ! command -v etcd >/dev/null || ! command -v etcdctl >/dev/null; then
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q etcd-server etcd-client
+  fi
+}
+stop_etcd() {
+  if [[ -n "$etcd_pid" ]]; then
+    kill "$etcd_pid" 2>/dev/null || true
+    wait "$etcd_pid" 2>/dev/null || true
+    etcd_pid=""
+  fi
+  rm -rf "$etcd_dir"
+}
+cleanups+=(stop_etcd)
+start_etcd() {
+  install_etcd
+  stop_etcd
+  local peer_port
+  read -r etcd_client_port peer_port < <(free_ports 2)
+  mkdir -p "$etcd_dir"
+  etcd --name bench --data-dir "$etcd_dir/data" \
+    --listen-client-urls "http://127.0.0.1:$etcd_client_port" \
+    --advertise-client-urls "http://127.0.0.1:$etcd_client_port" \
+    --listen-peer-urls "http://127.0.0.1:$peer_port" \
+    --initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \
+    --initial-cluster "bench=http://127.0.0.1:$peer_port" \
+    --quota-backend-bytes 8589934592 --logger zap --log-level error \
+    >"$etcd_dir/etcd.log" 2>&1 &
+  etcd_pid=$!
+  for _ in $(seq 100); do
+    ETCDCTL_API=3 etcdctl --endpoints "http://127.0.0.1:$etcd_client_port" endpoint health \
+      >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+}
+
+bench_yaml() {
+bench_product YAMLThroughput
 
 corpus="$BENCH_DIR/corpus"
 [[ -d "$corpus" ]] || "$PY" Benchmarks/peers/make_corpus.py "$corpus"
@@ -37,13 +136,14 @@ print(f"PyYAML CSafeLoader:   {py:8.1f} MB/s")
 print(f"ratio vs PyYAML:      {dec / py:6.2f}x   (target >= 3x)")
 print(f"ratio vs libyaml scan:{dec / scan:6.2f}    (target >= 0.60)")
 PY
+}
 
-echo
+bench_cel() {
 echo "== CEL: compile once, evaluate many (ns per evaluation; lower is better) =="
 if ! "$PY" -c 'import cel_expr_python, celpy' 2>/dev/null; then
   "$BENCH_DIR/venv/bin/pip" install -q cel-expr-python cel-python || true
 fi
-swift build -c release --package-path Benchmarks --product CELEvaluation
+bench_product CELEvaluation
 set_json=Benchmarks/peers/cel_bench.json
 swift_lines=$("$BIN/CELEvaluation" "$set_json" 0.2 3)
 peer_lines=$("$PY" Benchmarks/peers/cel_peers.py "$set_json" 0.2 3)
@@ -93,58 +193,98 @@ for r in runtimes:
               f"{statistics.geometric_mean(ratios[r]):.2f}x over {len(ratios[r])} expressions"
               " (those whose cost stands clear of the call overhead)")
 PY
+}
 
-echo
-echo "== Store: SQLiteStore vs raw SQLite (the limit) vs single-node etcd =="
-# etcd 3.4 from Debian (the peer Kubernetes uses); installed once, never started as a
-# service here: the script runs its own on free ports and always stops it (trap).
-if ! command -v etcd >/dev/null || ! command -v etcdctl >/dev/null; then
-  apt-get update -q
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q etcd-server etcd-client
+bench_admission() {
+echo "== Admission: objects through 20 ValidatingAdmissionPolicies, compiled once (issue 5) =="
+if ! "$PY" -c 'import cel_expr_python' 2>/dev/null; then
+  "$BENCH_DIR/venv/bin/pip" install -q cel-expr-python
 fi
+ADMISSION_OBJECTS=${ADMISSION_OBJECTS:-10000}
+ADMISSION_ROUNDS=${ADMISSION_ROUNDS:-3}
+bench_product AdmissionBench
+local dir="$BENCH_DIR/admission" load_before load_after swift_json peer_json
+mkdir -p "$dir"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg), swift-frontend: $(pgrep -c swift-frontend || true)"
+# Mooring writes the configuration and the objects it generated for the peer, and each
+# side writes every request's outcome (denials, warnings, policies applied).
+swift_json=$("$BIN/AdmissionBench" policies Benchmarks/peers/admission_policies.yaml "$dir" \
+  "$ADMISSION_OBJECTS" "$ADMISSION_ROUNDS")
+peer_json=$("$PY" Benchmarks/peers/admission_peer.py "$dir/admission_set.json" \
+  "$dir/peer_outcomes.jsonl" "$ADMISSION_ROUNDS")
+load_after="$(cut -d' ' -f1-3 /proc/loadavg), swift-frontend: $(pgrep -c swift-frontend || true)"
+"$PY" - "$swift_json" "$peer_json" "$dir" "$load_before" "$load_after" <<'PY'
+import importlib.metadata, json, sys
+s, p, d = json.loads(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3]
+ours = [json.loads(l) for l in open(f"{d}/mooring_outcomes.jsonl")]
+theirs = [json.loads(l) for l in open(f"{d}/peer_outcomes.jsonl")]
+n = s["objects"]
+print(f"loadavg {sys.argv[4]} before, {sys.argv[5]} after (shared machine: absolute")
+print("  figures move between runs; the ratio is measured in the same run, single-threaded)")
+print(f"workload: {n:,} objects of 12 kinds (CREATE, and UPDATE with oldObject), {s['policies']}"
+      f" policies, {s['bindings']} bindings;")
+print(f"  {s['applied']:,} policy evaluations; peer: cel-cpp through cel-expr-python "
+      f"{importlib.metadata.version('cel-expr-python')}, matching in Python, quantity() and")
+print("  url() as Python functions; best of "
+      f"{s['rounds']} rounds each, the configuration compiled once outside the clock")
+print(f"{'':26} {'mooring':>12} {'cel-expr-python':>16}")
+print(f"{'objects/s':26} {s['per_s']:12,.0f} {p['per_s']:16,.0f}")
+print(f"{'total, s':26} {s['seconds']:12.3f} {p['seconds']:16.3f}")
+print(f"{'per object, us':26} {s['seconds'] / n * 1e6:12.1f} {p['seconds'] / n * 1e6:16.1f}")
+print(f"{'compile, ms':26} {s['compile_seconds'] * 1e3:12.1f} {p['compile_seconds'] * 1e3:16.1f}")
+print(f"{'objects denied':26} {s['denied']:12,} {p['denied']:16,}")
+print(f"{'denials / warnings':26} {str(s['denials']) + ' / ' + str(s['warnings']):>12} "
+      f"{str(p['denials']) + ' / ' + str(p['warnings']):>16}")
+ratio = s["per_s"] / p["per_s"]
+print(f"ratio mooring/cel-expr-python: {ratio:.2f}x  (target >= 5x) "
+      + ("met" if ratio >= 5 else "NOT met"))
+problems = []
+if s["denied"] != p["denied"]:
+    problems.append(f"objects denied differ: mooring {s['denied']}, peer {p['denied']}")
+if s["by_policy"] != p["by_policy"]:
+    keys = sorted(set(s["by_policy"]) | set(p["by_policy"]))
+    problems.append("denials per policy differ: " + ", ".join(
+        f"{k} {s['by_policy'].get(k, 0)}/{p['by_policy'].get(k, 0)}" for k in keys
+        if s["by_policy"].get(k) != p["by_policy"].get(k)))
+if len(ours) != len(theirs):
+    problems.append(f"outcomes: mooring {len(ours)} lines, peer {len(theirs)}")
+decided = [i for i, (a, b) in enumerate(zip(ours, theirs))
+           if bool(a["d"]) != bool(b["d"]) or a["a"] != b["a"]]
+if decided:
+    problems.append(f"{len(decided)} objects decided differently (denied, or policies applied)")
+decided_set = set(decided)
+worded = [i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b and i not in decided_set]
+for i in (decided or worded)[:3]:
+    print(f"  object {i}:\n    mooring {json.dumps(ours[i])}\n    peer    {json.dumps(theirs[i])}")
+if worded:
+    print(f"  note: {len(worded)} objects decided alike but worded differently (see above)")
+if problems:
+    print("FAIL: Mooring and the peer disagree, the ratio is meaningless:", file=sys.stderr)
+    for x in problems:
+        print("  " + x, file=sys.stderr)
+    print(f"  outcomes: {d}/mooring_outcomes.jsonl, {d}/peer_outcomes.jsonl", file=sys.stderr)
+    sys.exit(1)
+print(f"same outcome for every object: {s['denied']:,} denied, {s['denials']:,} denials,"
+      f" {s['warnings']:,} warnings")
+PY
+}
+
+bench_store() {
+echo "== Store: SQLiteStore vs raw SQLite (the limit) vs single-node etcd =="
+install_etcd
 STORE_OBJECTS=${STORE_OBJECTS:-100000}
 STORE_SINGLES=${STORE_SINGLES:-2000}
 STORE_WATCH_WRITES=${STORE_WATCH_WRITES:-200}
 STORE_WATCHERS=${STORE_WATCHERS:-100}
-swift build -c release --package-path Benchmarks --product StoreBench
+bench_product StoreBench
 store_dir="$BENCH_DIR/store"
-etcd_dir="$BENCH_DIR/etcd"
-etcd_pid=""
-stop_etcd() {
-  if [[ -n "$etcd_pid" ]]; then
-    kill "$etcd_pid" 2>/dev/null || true
-    wait "$etcd_pid" 2>/dev/null || true
-    etcd_pid=""
-  fi
-  rm -rf "$etcd_dir"
-}
-trap stop_etcd EXIT
 rm -rf "$store_dir" "$etcd_dir"
 store_json=$("$BIN/StoreBench" "$store_dir" "$STORE_OBJECTS" "$STORE_SINGLES" \
   "$STORE_WATCH_WRITES" "$STORE_WATCHERS")
 rm -rf "$store_dir"
-read -r client_port peer_port < <("$PY" -c '
-import socket
-s = [socket.socket() for _ in range(2)]
-for x in s: x.bind(("127.0.0.1", 0))
-print(*[x.getsockname()[1] for x in s])')
-mkdir -p "$etcd_dir"
-etcd --name bench --data-dir "$etcd_dir/data" \
-  --listen-client-urls "http://127.0.0.1:$client_port" \
-  --advertise-client-urls "http://127.0.0.1:$client_port" \
-  --listen-peer-urls "http://127.0.0.1:$peer_port" \
-  --initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \
-  --initial-cluster "bench=http://127.0.0.1:$peer_port" \
-  --quota-backend-bytes 8589934592 --logger zap --log-level error \
-  >"$etcd_dir/etcd.log" 2>&1 &
-etcd_pid=$!
-for _ in $(seq 100); do
-  ETCDCTL_API=3 etcdctl --endpoints "http://127.0.0.1:$client_port" endpoint health \
-    >/dev/null 2>&1 && break
-  sleep 0.1
-done
+start_etcd
 etcd_version=$(etcd --version | head -1)
-etcd_json=$("$PY" Benchmarks/peers/etcd_peer.py "127.0.0.1:$client_port" "$STORE_OBJECTS" \
+etcd_json=$("$PY" Benchmarks/peers/etcd_peer.py "127.0.0.1:$etcd_client_port" "$STORE_OBJECTS" \
   "$STORE_SINGLES" "$STORE_WATCH_WRITES" "$STORE_WATCHERS" "$etcd_pid")
 stop_etcd
 "$PY" - "$store_json" "$etcd_json" "$etcd_version" "$(nproc)" <<'PY'
@@ -239,3 +379,15 @@ print(f"  durable single write p99:       {p99:6.2f} ms (target < 5 ms) {'met' i
 print(f"  memory growth {int(mem[1][0]) if len(mem) > 1 else 0:,} -> {int(mem[-1][0]):,} objects: "
       f"{mem[-1][1] - first:+.1f} MB (target: flat)")
 PY
+}
+
+source scripts/bench/gitops.sh
+source scripts/bench/sync.sh
+source scripts/bench/api.sh
+
+first=1
+for s in "${sections[@]}"; do
+  ((first)) || echo
+  first=0
+  "bench_$s"
+done

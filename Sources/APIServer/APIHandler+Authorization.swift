@@ -16,6 +16,6 @@ extension APIHandler {
   {
     guard AccessReviewHandler.serves(path) else { return nil }
     return try await AccessReviewHandler(authorizer: rbac).respond(
-      to: request, path: path, registry: await store.registry)
+      to: request, path: path, registry: store.registry)
   }
 }

@@ -128,7 +128,7 @@ public final class APIHandler: Sendable {
     }
     guard let target = ResourcePath.parse(request.path) else { throw APIError.notFound() }
     let discovery = DiscoveryDocuments(
-      registry: await store.registry, serverAddress: serverAddress)
+      registry: store.registry, serverAddress: serverAddress)
     switch target {
     case .groups(let core):
       guard request.method == "GET" else {
@@ -172,7 +172,7 @@ public final class APIHandler: Sendable {
   func openAPI() async throws -> OpenAPIDocuments {
     let snapshot = try await admission.snapshot()
     return OpenAPIDocuments(
-      registry: await store.registry, customResourceDefinitions: snapshot.customResourceDefinitions)
+      registry: store.registry, customResourceDefinitions: snapshot.customResourceDefinitions)
   }
 
   func openAPIDocument(_ key: String) async throws -> APIResponse {
@@ -192,7 +192,7 @@ public final class APIHandler: Sendable {
 
   /// The verbs on one kind.
   func resource(_ path: ResourcePath, _ request: APIRequest) async throws -> APIResponse {
-    let registry = await store.registry
+    let registry = store.registry
     guard
       let type = registry.type(for: GroupResource(group: path.group, resource: path.resource)),
       type.versions.contains(path.version)

@@ -43,7 +43,7 @@ final class AdmissionSnapshots: Sendable {
       objects += items.map(\.value)
     }
     // Parameter objects of every policy's paramKind.
-    let registry = await store.registry
+    let registry = store.registry
     var seen = Set<GroupResource>()
     for policy in objects where policy["kind"]?.stringValue == "ValidatingAdmissionPolicy" {
       guard let apiVersion = policy[path: "spec.paramKind.apiVersion"]?.stringValue,

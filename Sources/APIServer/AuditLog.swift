@@ -11,8 +11,10 @@ public final class AuditLog: Sendable {
   /// Opens (appending to) the file at `path`.
   public init(path: String) throws {
     if !FileManager.default.fileExists(atPath: path) {
-      FileManager.default.createFile(
-        atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+      guard
+        FileManager.default.createFile(
+          atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+      else { throw AuditLogError(message: "cannot create the audit log \(path)") }
     }
     guard let h = FileHandle(forWritingAtPath: path) else {
       throw AuditLogError(message: "cannot open the audit log \(path) for writing")

@@ -33,9 +33,11 @@ public struct ServiceAccountTokens: Sendable {
       return ServiceAccountTokens(key: try P256.Signing.PrivateKey(pemRepresentation: pem))
     }
     let key = P256.Signing.PrivateKey()
-    FileManager.default.createFile(
-      atPath: path, contents: Data(key.pemRepresentation.utf8),
-      attributes: [.posixPermissions: 0o600])
+    guard
+      FileManager.default.createFile(
+        atPath: path, contents: Data(key.pemRepresentation.utf8),
+        attributes: [.posixPermissions: 0o600])
+    else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
     return ServiceAccountTokens(key: key)
   }
 

@@ -23,8 +23,10 @@ public struct ServingCertificate: Sendable {
     let fm = FileManager.default
     if !(fm.fileExists(atPath: cert) && fm.fileExists(atPath: key)) {
       let (certificatePEM, keyPEM) = try generate(hosts: hosts)
-      fm.createFile(
-        atPath: key, contents: Data(keyPEM.utf8), attributes: [.posixPermissions: 0o600])
+      guard
+        fm.createFile(
+          atPath: key, contents: Data(keyPEM.utf8), attributes: [.posixPermissions: 0o600])
+      else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: key]) }
       try Data(certificatePEM.utf8).write(to: URL(fileURLWithPath: cert), options: .atomic)
     }
     return ServingCertificate(certificatePath: cert, keyPath: key)

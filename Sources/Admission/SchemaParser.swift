@@ -8,6 +8,10 @@ import Objects
 public struct SchemaParser {
   /// Every problem found so far.
   public private(set) var errors: [FieldError] = []
+  /// How many times the rules of the node being parsed may run on one object (nil when
+  /// unbounded), and the estimated costs of the current root's rules.
+  var ruleCardinality: UInt64? = 1
+  var ruleCosts = RuleCostTotal()
 
   /// Where a node sits, for the wording of structural errors.
   enum Position {
@@ -25,7 +29,11 @@ public struct SchemaParser {
 
   /// Parses the root schema `value` found at `path`.
   public mutating func parseRoot(_ value: Value, at path: ValuePath) -> StructuralSchema {
-    parse(value, at: path, position: .root, correlatable: true)
+    ruleCardinality = 1
+    ruleCosts = RuleCostTotal()
+    let root = parse(value, at: path, position: .root, correlatable: true)
+    errors += ruleCosts.errors(at: path)
+    return root
   }
 
   mutating func parse(
@@ -37,6 +45,10 @@ public struct SchemaParser {
       return s
     }
     var rules: Value?
+    // Children run as often as this node times its `maxItems` or `maxProperties`.
+    let cardinality = ruleCardinality
+    ruleCardinality = RuleCardinality.children(of: cardinality, schema: m)
+    defer { ruleCardinality = cardinality }
     for (key, member) in m {
       let at = path.appending(key)
       switch key {
@@ -172,6 +184,7 @@ public struct SchemaParser {
     if let defaultValue = s.defaultValue, position != .junctor {
       checkDefault(defaultValue, of: s, at: path.appending("default"), position: position)
     }
+    ruleCardinality = cardinality
     if let rules {
       s.validations = compileRules(
         rules, of: s, at: path.appending("x-kubernetes-validations"),
@@ -367,7 +380,9 @@ public struct SchemaParser {
     var out: [ValidationRule] = []
     for (i, entry) in entries.enumerated() {
       let (rule, problems) = ValidationRule.compile(
-        entry, at: path.appending(i), schema: s, correlatable: correlatable)
+        entry, at: path.appending(i), schema: s, correlatable: correlatable,
+        resourceRoot: position == .root || s.embeddedResource, cardinality: ruleCardinality,
+        costs: &ruleCosts)
       errors += problems
       if let rule { out.append(rule) }
     }

@@ -36,10 +36,16 @@ public struct ValidationRule: Sendable {
   /// Compiles the entry `value` of the schema node `schema` found at `path`
   /// (`...x-kubernetes-validations[i]`); returns every problem with its path.
   ///
-  /// - Parameter correlatable: false under lists that are not `map` lists, where
-  ///   `oldSelf` has no meaning.
+  /// - Parameters:
+  ///   - correlatable: false under lists that are not `map` lists, where `oldSelf` has
+  ///     no meaning.
+  ///   - resourceRoot: true at the root of the object or of an embedded resource.
+  ///   - cardinality: how many times the rule may run on one object, nil when unbounded
+  ///     (see `RuleCardinality`).
+  ///   - costs: the schema's rule costs so far, which this rule's are added to.
   static func compile(
-    _ value: Value, at path: ValuePath, schema: StructuralSchema, correlatable: Bool
+    _ value: Value, at path: ValuePath, schema: StructuralSchema, correlatable: Bool,
+    resourceRoot: Bool = false, cardinality: UInt64? = 1, costs: inout RuleCostTotal
   ) -> (ValidationRule?, [FieldError]) {
     var errors: [FieldError] = []
     guard case .map(let entry) = value else {
@@ -113,6 +119,10 @@ public struct ValidationRule: Sendable {
     env.declare("self", selfType)
     env.declare("oldSelf", optionalOldSelf ? .optional(selfType) : selfType)
     env.costLimit = perCallCostLimit
+    // Kubernetes' static estimate: sizes from the schema, `has()` free.
+    env.costEstimation = CELCostEstimation(
+      estimator: SchemaSizeEstimator(schema: schema, resourceRoot: resourceRoot),
+      presenceTestHasCost: false)
 
     var program: CELProgram?
     var usesOldSelf = false
@@ -125,6 +135,18 @@ public struct ValidationRule: Sendable {
         errors.append(
           .invalid(
             path.appending("rule"), .string(rule), "cel expression must evaluate to a bool"))
+      }
+      if checked.resultType == .bool || checked.resultType == .dyn {
+        let cost = RuleCardinality.multiply(
+          compiled.estimatedCost?.max ?? 0,
+          RuleCardinality.effective(cardinality, schema: schema, resourceRoot: resourceRoot))
+        if cost > staticEstimatedCostLimit {
+          errors.append(
+            .forbidden(
+              path.appending("rule"),
+              costErrorMessage("estimated rule cost", cost, limit: staticEstimatedCostLimit)))
+        }
+        costs.observe(path.appending("rule"), cost)
       }
       usesOldSelf = checked.references.values.contains { $0.name == "oldSelf" && !$0.isFunction }
       if usesOldSelf && !correlatable {
@@ -149,6 +171,17 @@ public struct ValidationRule: Sendable {
             .invalid(
               path.appending("messageExpression"), .string(messageExpression),
               "must evaluate to a string"))
+        } else {
+          // Not multiplied: a message is built once, for a failing rule.
+          let cost = compiled.estimatedCost?.max ?? 0
+          if cost > staticEstimatedCostLimit {
+            errors.append(
+              .forbidden(
+                path.appending("messageExpression"),
+                costErrorMessage(
+                  "estimated messageExpression cost", cost, limit: staticEstimatedCostLimit)))
+          }
+          costs.observe(path.appending("messageExpression"), cost)
         }
         messageProgram = compiled
       }
@@ -176,12 +209,9 @@ public struct ValidationRule: Sendable {
     case .failure(let error):
       return .failure(CompileProblem(message: "\(error)"))
     case .success(let checked):
-      var hints: [Int64: String] = [:]
-      for (id, ref) in checked.references where ref.overloadIDs.count == 1 {
-        hints[id] = ref.overloadIDs[0]
-      }
       do {
-        let program = try CELProgram(checked.parsed, environment: env, overloadHints: hints)
+        // Planned with the checker's overloads, and estimated.
+        let program = try CELProgram(checked, environment: env)
         return .success((program, checked))
       } catch {
         return .failure(CompileProblem(message: "\(error)"))

@@ -49,10 +49,13 @@ public enum CELChecker {
       return .failure(CELCheckError(issues: sorted, source: parsed.source))
     }
     let resolved = ParsedExpr(expr: expr, source: parsed.source)
-    return .success(
-      CELCheckedExpr(
-        parsed: resolved, types: types, references: checker.references,
-        resultType: types[expr.id] ?? .dyn))
+    let checked = CELCheckedExpr(
+      parsed: resolved, types: types, references: checker.references,
+      resultType: types[expr.id] ?? .dyn)
+    if let issue = checked.costLimitIssue(environment.costEstimation) {
+      return .failure(CELCheckError(issues: [issue], source: parsed.source))
+    }
+    return .success(checked)
   }
 }
 

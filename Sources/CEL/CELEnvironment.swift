@@ -8,6 +8,9 @@ public struct CELEnvironment: Sendable {
   public var container: String
   /// The runtime cost limit per evaluation, in Kubernetes' cost units; nil for none.
   public var costLimit: UInt64?
+  /// Static cost estimation: variable sizes, and the estimated cost limit the checker
+  /// enforces (none by default).
+  public var costEstimation = CELCostEstimation()
   /// Names of the libraries added, in order.
   public private(set) var libraries: [String]
 

@@ -13,6 +13,8 @@ public struct CELProgram: Sendable {
   private let slotCount: Int
   /// The runtime cost limit per evaluation (from the environment); nil for none.
   public let costLimit: UInt64?
+  /// The static cost estimate, when planned from a checked expression.
+  public internal(set) var estimatedCost: CELCostEstimate?
 
   /// Plans `parsed` against `environment`.
   ///

@@ -18,8 +18,10 @@ enum AdminToken {
     var generator = SystemRandomNumberGenerator()
     for i in bytes.indices { bytes[i] = generator.next() }
     let token = bytes.map { String(format: "%02x", $0) }.joined()
-    FileManager.default.createFile(
-      atPath: file, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600])
+    guard
+      FileManager.default.createFile(
+        atPath: file, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600])
+    else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file]) }
     return token
   }
 }

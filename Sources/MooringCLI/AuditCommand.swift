@@ -65,7 +65,7 @@ struct AuditCommand: AsyncParsableCommand {
     var query = AuditQuery(
       namespace: namespace, name: name, actor: user, since: since.flatMap(Self.time), limit: limit)
     if let resource {
-      guard let type = await store.registry.resolve(resource) else {
+      guard let type = store.registry.resolve(resource) else {
         throw ValidationError("the store has no resource type \"\(resource)\"")
       }
       query.resource = type.groupResource

@@ -70,7 +70,7 @@ struct DriftCommand: AsyncParsableCommand {
       syncs = syncs.filter { "\($0.namespace ?? "")/\($0.name ?? "")" == sync || $0.name == sync }
       if syncs.isEmpty { throw ValidationError("no Sync \(sync)") }
     }
-    let registry = await store.registry
+    let registry = store.registry
     var reports: [DriftReport] = []
     for sync in syncs {
       let entries = sync.value[path: "status.drift"]?.listValue ?? []

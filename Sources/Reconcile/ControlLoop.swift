@@ -105,7 +105,7 @@ public final class ControlLoop: Sendable {
     guard let newest = records.first else { return [] }
     auditCursor.withLock { $0 = (max($0.revision, newest.revision), newest.time) }
     if first { return [] }
-    let registry = await store.registry
+    let registry = store.registry
     let identities = Set(syncs.compactMap { try? SyncSpec($0).identity })
     var ids = Set<String>()
     for record in records where record.revision > cursor.revision {

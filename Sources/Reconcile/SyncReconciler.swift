@@ -158,7 +158,7 @@ public struct SyncReconciler: Sendable {
     -> (SyncPlan, [SyncIssue])
   {
     var (desired, issues) = ManifestLoader().load(snapshot)
-    let registry = await store.registry
+    let registry = store.registry
     let me = "\(sync.namespace ?? "")/\(sync.name ?? "")"
     // Kinds this revision brings with it.
     var revisionTypes = TypeRegistry()

@@ -169,12 +169,14 @@ import Testing
           properties:
             names:
               type: array
-              items: {type: string}
+              # Bounded so that the static estimate (9.5M) is within the 10M limit.
+              maxItems: 90
+              items: {type: string, maxLength: 3}
               x-kubernetes-validations:
               - rule: self.all(a, self.all(b, self.all(c, a + b + c != '')))
               - rule: self.size() < 1
       """)
-    let names = (0..<120).map { "n\($0)" }.joined(separator: ", ")
+    let names = (0..<90).map { "n\($0)" }.joined(separator: ", ")
     let found = CRDFixtures.errors(v, CRDFixtures.widget("names: [\(names)]"))
     #expect(
       found == [
@@ -235,8 +237,10 @@ import Testing
             properties:
               names:
                 type: array
+                maxItems: 10
                 items:
                   type: string
+                  maxLength: 64
                   x-kubernetes-validations: [{rule: self == oldSelf}]
         """)
     #expect {

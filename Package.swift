@@ -84,7 +84,7 @@ let package = Package(
     .testTarget(name: "ObjectsTests", dependencies: ["Objects"]),
     .testTarget(name: "YAMLTests", dependencies: ["YAML", "Objects"]),
     .testTarget(name: "CRE2Tests", dependencies: ["CRE2", "CGit2"]),
-    .testTarget(name: "CELTests", dependencies: ["CEL", "Objects"]),
+    .testTarget(name: "CELTests", dependencies: ["CEL", "Objects", "TestSupport"]),
     .testTarget(name: "StoreTests", dependencies: ["Store", "Objects", "YAML"]),
     .testTarget(name: "AdmissionTests", dependencies: ["Admission", "CEL", "YAML", "Objects"]),
     .target(name: "TestSupport", path: "Tests/TestSupport"),

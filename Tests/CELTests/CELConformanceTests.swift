@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import CEL
@@ -8,8 +9,7 @@ import Testing
 /// conformance-known-failures.txt; an unlisted failure or a listed pass fails the test.
 @Suite struct CELConformanceTests {
   static let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-  static let corpus = here.appendingPathComponent("../../../shared/conformance/cel")
-    .standardized
+  static let corpus = SharedFiles.celConformance
 
   func knownFailures() throws -> [String: String] {
     let text = try String(

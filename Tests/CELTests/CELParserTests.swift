@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import CEL
@@ -602,9 +603,7 @@ private func ids(_ expr: Expr) -> [Int64] {
   // MARK: Conformance corpus
 
   @Test func conformanceExpressionsParse() throws {
-    let directory = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-      .deletingLastPathComponent().appendingPathComponent("../../../shared/conformance/cel")
-      .standardizedFileURL
+    let directory = SharedFiles.celConformance
     let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
       .filter { $0.hasSuffix(".json") }.sorted()
     #expect(!files.isEmpty)

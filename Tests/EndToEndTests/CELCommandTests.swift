@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `mooring cel eval` and `mooring cel conformance`, run as a policy author runs them.
@@ -56,7 +57,8 @@ import Testing
   }
 
   @Test func conformanceCommandPrintsCounts() throws {
-    let r = try MooringProcess.run(["cel", "conformance", "../shared/conformance/cel/logic.json"])
+    let file = SharedFiles.celConformance.appendingPathComponent("logic.json").path
+    let r = try MooringProcess.run(["cel", "conformance", file])
     #expect(r.status == 0, "\(r.stdout)")
     #expect(r.stdout == "logic: 26 passed, 0 failed\n26 passed, 0 failed\n")
   }

@@ -98,6 +98,13 @@ enum CELCallCost: Sendable {
     return variableCost(a, b, result)
   }
 
+  /// Whether the cost follows from the arguments alone (everything but `.result`), so it
+  /// can be charged before the call runs.
+  var isArgumentBound: Bool {
+    if case .result = self { return false }
+    return true
+  }
+
   private func variableCost(_ a: CELValue?, _ b: CELValue?, _ result: CELValue) -> UInt64 {
     func size(_ v: CELValue?) -> UInt64 { v.map(Self.size) ?? 0 }
     func isString(_ v: CELValue?) -> Bool {

@@ -232,6 +232,15 @@ final class CELCall2Node: CELInterpretable {
       if case .error = b { return b }
     }
     for o in overloads where o.m0.matches(a) && o.m1.matches(b) {
+      // A cost known from the arguments is charged before the call, so an expensive call
+      // (`contains` of two huge strings) over the limit never runs.
+      if info.cost.isArgumentBound {
+        ctx.charge(info.cost.cost(a, b, .null))
+        if ctx.cancelled { return .error(.costLimitExceeded) }
+        let r = o.fn(a, b)
+        if case .error = r { return r.tagged(info.id) }
+        return r
+      }
       let r = o.fn(a, b)
       ctx.charge(info.cost.cost(a, b, r))
       if case .error = r { return r.tagged(info.id) }

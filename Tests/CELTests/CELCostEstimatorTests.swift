@@ -355,8 +355,9 @@ import Testing
 
   /// With no size information the same expressions check (their sizes are unknown, so
   /// their estimates are astronomical but nothing is enforced), and the runtime limit
-  /// stops them on a large input: 3,000 distinct strings of 1,000 bytes.
-  @Test(arguments: hostile.filter { !$0.contains("contains") })
+  /// stops them on a large input: 3,000 distinct strings of 1,000 bytes (a call whose cost
+  /// follows from its arguments, such as `contains`, is refused before it runs).
+  @Test(arguments: hostile)
   func runtimeLimitStillStopsThemWhenSizesAreUnknown(_ text: String) throws {
     var env = CELEnvironment.all()
     env.declare("l", .list(.string))

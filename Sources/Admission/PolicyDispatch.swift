@@ -10,6 +10,8 @@ struct PolicyDispatch {
   let authorizer: any PolicyAuthorizer
   private var objectValue: CELValue?
   private var oldObjectValue: CELValue?
+  private var namespaceValue: CELValue?
+  private var requestValues: [String: CELValue] = [:]
   private var validationFailures: [Value] = []
 
   init(attributes: AdmissionAttributes, authorizer: any PolicyAuthorizer) {
@@ -28,6 +30,9 @@ struct PolicyDispatch {
   ) -> PolicyOutcome {
     let policy = program.policy
     var outcome = PolicyOutcome(policy: policy.name)
+    // A policy acts only through its bindings (kube dispatches policy-binding pairs): an
+    // unbound policy, even a broken one, decides nothing.
+    guard !bindings.isEmpty else { return outcome }
     func configError(_ message: String, binding: AdmissionPolicyBinding?) {
       outcome.applied = true
       guard policy.failurePolicy == .fail else { return }
@@ -192,11 +197,25 @@ struct PolicyDispatch {
     if oldObjectValue == nil {
       oldObjectValue = attributes.request.oldObject.map { CELValue($0) } ?? .null
     }
-    var namespaceObject = CELValue.null
-    if !attributes.isNamespaceObject, !attributes.namespace.isEmpty,
-      let ns = source.namespace(named: attributes.namespace)
-    {
-      namespaceObject = CELValue(ns)
+    if namespaceValue == nil {
+      var v = CELValue.null
+      if !attributes.isNamespaceObject, !attributes.namespace.isEmpty,
+        let ns = source.namespace(named: attributes.namespace)
+      {
+        v = CELValue(ns)
+      }
+      namespaceValue = v
+    }
+    let namespaceObject = namespaceValue ?? .null
+    let requestKey =
+      "\(matchKind.group)/\(matchKind.version)/\(matchKind.kind)|\(matchResource.group)/\(matchResource.version)/\(matchResource.resource)"
+    let requestValue: CELValue
+    if let cached = requestValues[requestKey] {
+      requestValue = cached
+    } else {
+      requestValue = CELValue(
+        attributes.requestValue(matchKind: matchKind, matchResource: matchResource))
+      requestValues[requestKey] = requestValue
     }
     let user = attributes.request.userInfo
     var requestResource = PolicyAuthorizerCheck(authorizer: authorizer, user: user)
@@ -209,8 +228,7 @@ struct PolicyDispatch {
     return [
       "object": objectValue ?? .null,
       "oldObject": oldObjectValue ?? .null,
-      "request": CELValue(
-        attributes.requestValue(matchKind: matchKind, matchResource: matchResource)),
+      "request": requestValue,
       "namespaceObject": namespaceObject,
       "authorizer": .opaque(PolicyAuthorizerCheck(authorizer: authorizer, user: user)),
       "authorizer.requestResource": .opaque(requestResource),

@@ -32,10 +32,10 @@ struct Finding: Sendable, Equatable {
 struct ManifestValidator {
   var decoder = ManifestDecoder()
 
-  /// The objects found in `file` and every problem in it.
-  func validate(file: String) -> (objects: Int, findings: [Finding]) {
+  /// The documents found in `file` and every problem in it.
+  func validate(file: String) -> (documents: [ParsedDocument], findings: [Finding]) {
     guard let data = FileManager.default.contents(atPath: file) else {
-      return (0, [Finding(file: file, line: 1, column: 1, message: "cannot read file")])
+      return ([], [Finding(file: file, line: 1, column: 1, message: "cannot read file")])
     }
     let json = file.lowercased().hasSuffix(".json")
     let (documents, errors) = decoder.decode([UInt8](data), file: file, json: json)
@@ -62,7 +62,7 @@ struct ManifestValidator {
       }
     }
     findings.sort { ($0.line, $0.column) < ($1.line, $1.column) }
-    return (documents.count, findings)
+    return (documents, findings)
   }
 
   /// Where to point for `error`: its field, or, when the field is a map and the bad value

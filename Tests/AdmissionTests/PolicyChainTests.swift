@@ -53,6 +53,42 @@ import Testing
     )
   }
 
+  /// kube dispatches policy-binding pairs: a policy without a binding decides nothing, even
+  /// when it does not compile; bound, its configuration error denies (failurePolicy Fail).
+  @Test func unboundPolicyDecidesNothing() throws {
+    let broken = """
+      apiVersion: admissionregistration.k8s.io/v1
+      kind: ValidatingAdmissionPolicy
+      metadata: {name: broken}
+      spec:
+        matchConstraints:
+          resourceRules:
+          - {apiGroups: [example.com], apiVersions: [v1], operations: [CREATE], resources: [widgets]}
+        validations: [{expression: "object.spec >"}]
+      """
+    let widget = try Fixture.object(
+      "{apiVersion: example.com/v1, kind: Widget, metadata: {name: w, namespace: n}, spec: {replicas: 2}}"
+    )
+    func admit(_ config: String) throws -> AdmissionResponse {
+      let set = AdmissionObjectSet(try Fixture.objects(config))
+      let configuration = AdmissionChain().configuration(from: set)
+      #expect(configuration.errors.map(\.name) == ["broken"])
+      return configuration.admit(
+        AdmissionRequest(operation: .create, object: widget), source: set)
+    }
+    let unbound = try admit(Self.crd + "\n" + broken)
+    #expect(unbound.denials.isEmpty, "\(unbound.denials)")
+    let binding = """
+      ---
+      apiVersion: admissionregistration.k8s.io/v1
+      kind: ValidatingAdmissionPolicyBinding
+      metadata: {name: broken-binding}
+      spec: {policyName: broken, validationActions: [Deny]}
+      """
+    let bound = try admit(Self.crd + "\n" + broken + "\n" + binding)
+    #expect(bound.denials.first?.message.contains("failed to configure policy") == true)
+  }
+
   @Test func defaultsAreAppliedBeforePoliciesSeeTheObject() throws {
     let config =
       Self.crd + "\n"

@@ -10,8 +10,30 @@ import Testing
   }
 
   @Test func policiesAreValid() throws {
-    let r = try MooringProcess.run(["validate", "policies"])
+    let files = try FileManager.default.contentsOfDirectory(
+      atPath: MooringProcess.root.appendingPathComponent("policies").path
+    ).sorted().map { "policies/\($0)/policy.yaml" }.filter {
+      FileManager.default.fileExists(atPath: MooringProcess.root.appendingPathComponent($0).path)
+    }
+    #expect(files.count >= 8)
+    let r = try MooringProcess.run(["validate"] + files)
     #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+  }
+
+  /// After parsing, what a sync would check: CRD schemas and policies from the tree.
+  @Test func schemasAndPoliciesRunOverTheTree() throws {
+    let r = try MooringProcess.run(["validate", "examples/denied"])
+    #expect(r.status == 1)
+    #expect(
+      r.stdout.split(separator: "\n") == [
+        "examples/denied/caches.yaml:9:14: Cache \"huge\": spec.size: Invalid value: 128: spec.size in body should be less than or equal to 64",
+        "examples/denied/caches.yaml:9:25: Cache \"huge\": spec.tier: Unsupported value: \"gold\": supported values: \"standard\", \"premium\"",
+        "examples/denied/caches.yaml:11:1: Cache \"big-premium\": ValidatingAdmissionPolicy 'premium-caches-are-small' with binding 'premium-caches-are-small' denied request: premium caches hold at most 8 GiB",
+        "examples/denied/policy.yaml:36:17: ValidatingAdmissionPolicy 'broken-expression': spec.validations[0].expression: ERROR: <input>:1:19: Syntax error: mismatched input '<EOF>' expecting {'[', '{', '(', '.', '-', '!', 'true', 'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, BYTES, IDENTIFIER}",
+        " | object.spec.size >",
+        " | ..................^",
+      ], "\(r.stdout)")
+    #expect(r.stderr == "3 files, 7 objects: 4 errors\n")
   }
 
   /// Every error class, with its exact file:line:column and message.

@@ -5,6 +5,11 @@ import Objects
 public struct AdmissionObjectSet: AdmissionConfigurationSource {
   /// Every object added, in order.
   public private(set) var objects: [Value] = []
+  /// Indexes, so that building a set and each lookup stay linear in what they return:
+  /// position by identity, positions by `group/kind`, Namespace position by name.
+  private var positions: [[String]: Int] = [:]
+  private var byKind: [String: [Int]] = [:]
+  private var namespaces: [String: Int] = [:]
 
   public init(_ objects: [Value] = []) {
     for o in objects { add(o) }
@@ -13,11 +18,15 @@ public struct AdmissionObjectSet: AdmissionConfigurationSource {
   /// Adds an object; one with the same apiVersion, kind, namespace and name replaces it.
   public mutating func add(_ object: Value) {
     let key = Self.key(object)
-    if let i = objects.firstIndex(where: { Self.key($0) == key }) {
+    if let i = positions[key] {
       objects[i] = object
-    } else {
-      objects.append(object)
+      return
     }
+    let i = objects.count
+    objects.append(object)
+    positions[key] = i
+    byKind["\(key[0])/\(key[1])", default: []].append(i)
+    if key[0].isEmpty, key[1] == "Namespace" { namespaces[key[3]] = i }
   }
 
   private static func key(_ o: Value) -> [String] {
@@ -31,11 +40,7 @@ public struct AdmissionObjectSet: AdmissionConfigurationSource {
   }
 
   private func ofKind(_ group: String, _ kind: String) -> [Value] {
-    objects.filter {
-      $0["kind"]?.stringValue == kind
-        && GroupVersionKind(apiVersion: $0["apiVersion"]?.stringValue ?? "", kind: kind).group
-          == group
-    }
+    (byKind["\(group)/\(kind)"] ?? []).map { objects[$0] }
   }
 
   public func customResourceDefinitions() -> [Value] {
@@ -51,7 +56,7 @@ public struct AdmissionObjectSet: AdmissionConfigurationSource {
   }
 
   public func namespace(named name: String) -> Value? {
-    ofKind("", "Namespace").first { $0["metadata"]?["name"]?.stringValue == name }
+    namespaces[name].map { objects[$0] }
   }
 
   public func objects(apiVersion: String, kind: String, namespace: String?) -> [Value] {

@@ -55,6 +55,7 @@ let package = Package(
         "Objects", "YAML", "Admission", "Store", "GitSource",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Metrics", package: "swift-metrics"),
       ]),
     .target(name: "APIMachinery", dependencies: ["Objects"]),
     .target(

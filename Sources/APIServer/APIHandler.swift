@@ -26,6 +26,9 @@ public final class APIHandler: Sendable {
       _ namespace: String, _ name: String, _ headers: [String: String], _ body: [UInt8]
     ) async -> (Int, String)
   let webhook: Webhook?
+  /// Why the daemon is not ready yet (nil when it is); `/readyz` answers 503 with it.
+  public typealias Readiness = @Sendable () async -> String?
+  let readiness: Readiness?
   /// Kubernetes RBAC: decides every request and answers `kubectl auth can-i`; nil lets
   /// every authenticated request through (and serves no self reviews).
   let rbac: RBACAuthorizer?
@@ -37,8 +40,10 @@ public final class APIHandler: Sendable {
     mooringVersion: String, maxBodyBytes: Int = 3 * 1024 * 1024,
     requestTimeout: Duration = .seconds(60), metrics: APIMetrics? = nil,
     webhook: Webhook? = nil, authorizer: RBACAuthorizer? = nil,
-    serviceAccountTokens: ServiceAccountTokens? = nil, logger: Logger
+    serviceAccountTokens: ServiceAccountTokens? = nil, readiness: Readiness? = nil,
+    logger: Logger
   ) {
+    self.readiness = readiness
     self.serviceAccountTokens = serviceAccountTokens
     self.rbac = authorizer
     self.metrics = metrics
@@ -93,7 +98,14 @@ public final class APIHandler: Sendable {
     switch request.path {
     case "/version":
       return .json(APIVersionInfo.document(mooringVersion: mooringVersion))
-    case "/healthz", "/livez", "/readyz":
+    case "/healthz", "/livez":
+      return .text("ok")
+    case "/readyz":
+      // Ready: the store answers, and whatever the daemon waits for (the bootstrap Sync).
+      _ = try await store.currentRevision()
+      if let readiness, let why = await readiness() {
+        return .text("[-]\(why)\nreadyz check failed\n", status: 503)
+      }
       return .text("ok")
     case "/metrics":
       guard let metrics else { throw APIError.notFound() }

@@ -142,7 +142,8 @@ extension ServeCommand {
           "webhook",
           metadata: ["repository": "\(namespace)/\(name)", "status": "\(outcome.status)"])
         return (outcome.status, outcome.message)
-      }, authorizer: rbac, serviceAccountTokens: serviceAccountTokens, logger: logger)
+      }, authorizer: rbac, serviceAccountTokens: serviceAccountTokens,
+      readiness: bootstrap == nil ? nil : Bootstrap.readiness(store: store), logger: logger)
     let addressFile = (dataDir as NSString).appendingPathComponent("api-address")
     let scheme = insecureHTTP ? "http" : "https"
     return try APIServer(
@@ -176,6 +177,19 @@ struct Bootstrap {
   var interval: String
 
   static let namespace = "mooring-system"
+
+  /// `/readyz`'s check: the platform Sync has synced (nil), or why not.
+  static func readiness(store: SQLiteStore) -> APIHandler.Readiness {
+    {
+      let key = ObjectKey(SyncReconciler.syncs, namespace: namespace, name: "platform")
+      guard let sync = try? await store.get(key) else { return "bootstrap: no platform Sync" }
+      let conditions = sync.value[path: "status.conditions"]?.listValue ?? []
+      let ready = conditions.contains {
+        $0["type"] == "Ready" && $0["status"] == "True"
+      }
+      return ready ? nil : "bootstrap: the platform Sync has not synced yet"
+    }
+  }
 
   /// Creates the `default` Namespace (where kubectl puts namespaced objects without one).
   static func declareDefaultNamespace(in store: SQLiteStore) async throws {

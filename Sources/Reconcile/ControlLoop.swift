@@ -1,6 +1,7 @@
 import Admission
 import Foundation
 import Logging
+import Metrics
 import Objects
 import Store
 import Synchronization
@@ -88,7 +89,17 @@ public final class ControlLoop: Sendable {
         continue
       }
       lastRun.withLock { $0[id] = now }
-      _ = await syncs.reconcile(sync, repository: repo, mirror: repo.flatMap(repositories.mirror))
+      let started = ContinuousClock.now
+      let outcome = await syncs.reconcile(
+        sync, repository: repo, mirror: repo.flatMap(repositories.mirror))
+      let elapsed = ContinuousClock.now - started
+      Metrics.Timer(
+        label: "mooring_sync_reconcile_duration_seconds",
+        dimensions: [
+          ("sync", "\(sync.namespace ?? "")/\(sync.name ?? "")"), ("result", outcome.metricLabel),
+        ]
+      ).recordNanoseconds(
+        elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
     }
   }
 

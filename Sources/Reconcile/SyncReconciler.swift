@@ -368,3 +368,16 @@ public struct SyncReconciler: Sendable {
     return (plan, issues)
   }
 }
+
+extension SyncReconciler.Outcome {
+  /// The outcome's name in metrics: applied, unchanged, failed, suspended, waiting.
+  public var metricLabel: String {
+    switch self {
+    case .applied: return "applied"
+    case .unchanged: return "unchanged"
+    case .failed: return "failed"
+    case .suspended: return "suspended"
+    case .waiting: return "waiting"
+    }
+  }
+}

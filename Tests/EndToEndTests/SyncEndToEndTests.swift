@@ -98,6 +98,21 @@ import Testing
       $0.value[path: "status.lastAppliedRevision"]?.stringValue == "main@sha1:\(first)"
     }
     #expect(s1.value[path: "status.sync"] == "Synced")
+    // The API says ready once the bootstrap Sync synced, and counts reconciles.
+    let api = try String(contentsOfFile: data + "/api-address", encoding: .utf8)
+    let token = try String(contentsOfFile: data + "/admin.token", encoding: .utf8)
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    let ready = try KubectlEndToEndTests.run("/usr/bin/curl", ["-sk", api + "/readyz"])
+    #expect(ready.stdout == "ok", "\(ready)")
+    let metrics = try KubectlEndToEndTests.run(
+      "/usr/bin/curl", ["-sk", "-H", "Authorization: Bearer \(token)", api + "/metrics"])
+    #expect(
+      metrics.stdout.contains(
+        "mooring_sync_reconcile_duration_seconds_count{sync=\"mooring-system/platform\",result=\"applied\"}"
+      ), "\(metrics.stdout.prefix(2000))")
+    #expect(
+      metrics.stdout.contains(
+        "mooring_sync_info{sync=\"mooring-system/platform\",state=\"Synced\",ready=\"True\"} 1"))
     let app = try await store.get(ObjectKey(cms, namespace: "team-a", name: "app"))
     #expect(app.value["data"]?["mode"] == "blue")
     #expect(app.annotations["gitops.mooring.dev/owner"] == "mooring-system/platform")

@@ -59,22 +59,10 @@ public final class SQLiteStore: ObjectStore {
         try db.execute(sql: "PRAGMA cache_size = -65536")
         try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
       }
-      let (revision, crds) = try pool.write { db in
+      let (revision, registry) = try pool.write { db in
         try StoreSchema.create(db)
         let revision = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'revision'")
-        let crds = try Data.fetchAll(
-          db, sql: "SELECT data FROM objects WHERE grp = ? AND resource = ?",
-          arguments: [
-            BuiltinTypes.customResourceDefinitions.group,
-            BuiltinTypes.customResourceDefinitions.resource,
-          ])
-        return (revision ?? 0, crds)
-      }
-      var registry = BuiltinTypes.registry
-      for data in crds {
-        if let t = try? ResourceType(customResourceDefinition: StoredObject.decode(data)) {
-          registry.register(t)
-        }
+        return (revision ?? 0, try Self.loadRegistry(db))
       }
       state = Mutex(State(registry: registry, revision: revision))
       hub = WatchHub(revision: revision, capacity: configuration.watchCapacity)
@@ -107,6 +95,23 @@ public final class SQLiteStore: ObjectStore {
   /// store last saw it (the daemon calls this periodically so that writes by `mooring`
   /// commands reach its controllers). Returns how many it found.
   @discardableResult
+  /// The built-in kinds plus the kinds of every stored CRD.
+  static func loadRegistry(_ db: Database) throws -> TypeRegistry {
+    var registry = BuiltinTypes.registry
+    let rows = try Data.fetchAll(
+      db, sql: "SELECT data FROM objects WHERE grp = ? AND resource = ?",
+      arguments: [
+        BuiltinTypes.customResourceDefinitions.group,
+        BuiltinTypes.customResourceDefinitions.resource,
+      ])
+    for data in rows {
+      if let t = try? ResourceType(customResourceDefinition: StoredObject.decode(data)) {
+        registry.register(t)
+      }
+    }
+    return registry
+  }
+
   public func refreshFromDisk() throws(StoreError) -> Int {
     do {
       // Under the writer lock, so publishing interleaves with no local commit.
@@ -124,7 +129,15 @@ public final class SQLiteStore: ObjectStore {
         let current =
           try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'revision'") ?? known
         guard current > known else { return 0 }
-        state.withLock { $0.revision = current }
+        // Another process changed CRDs: rebuild the registry from the stored ones.
+        var registry: TypeRegistry?
+        if changes.contains(where: { $0.resource == BuiltinTypes.customResourceDefinitions }) {
+          registry = try Self.loadRegistry(db)
+        }
+        state.withLock {
+          $0.revision = current
+          if let registry { $0.registry = registry }
+        }
         hub.publish(changes)
         return changes.count
       }

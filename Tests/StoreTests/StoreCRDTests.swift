@@ -64,6 +64,30 @@ import YAML
     #expect(try await f.store.list(widgets, ListOptions()).items.isEmpty)
   }
 
+  /// A second process (another store on the same file: the CLI beside the daemon) sees a
+  /// CRD the first one created once it refreshes, and can write its kind.
+  @Test func anotherProcessesCRDIsRegisteredOnRefresh() async throws {
+    let f = try StoreFixture()
+    try await f.namespace("default")
+    let other = try SQLiteStore(path: f.path)
+    let widgets = GroupResource(group: "example.com", resource: "widgets")
+    let crd = try Object(YAMLDecoder().decode(Array(Self.crd.utf8))[0].value)
+    _ = try await f.store.create(crd, context: f.admin)
+    #expect(await other.registry.type(for: widgets) == nil)
+    #expect(try other.refreshFromDisk() > 0)
+    #expect(await other.registry.type(for: widgets)?.kind == "Widget")
+    let w = Object(apiVersion: "example.com/v1", kind: "Widget", name: "w", namespace: "default")
+    _ = try await other.create(w, context: f.admin)
+    _ = try await f.store.delete(
+      ObjectKey(
+        BuiltinTypes.customResourceDefinitions, namespace: nil, name: "widgets.example.com"),
+      options: DeleteOptions(), context: f.admin)
+    _ = try f.store.collectGarbage()
+    #expect(await f.store.registry.type(for: widgets) == nil)
+    _ = try other.refreshFromDisk()
+    #expect(await other.registry.type(for: widgets) == nil)
+  }
+
   @Test func brokenCRDsAreRefusedWithPaths() async throws {
     let f = try StoreFixture()
     var crd = try Object(YAMLDecoder().decode(Array(Self.crd.utf8))[0].value)

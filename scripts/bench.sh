@@ -219,14 +219,15 @@ s, p, d = json.loads(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3]
 ours = [json.loads(l) for l in open(f"{d}/mooring_outcomes.jsonl")]
 theirs = [json.loads(l) for l in open(f"{d}/peer_outcomes.jsonl")]
 n = s["objects"]
-print(f"loadavg {sys.argv[4]} before, {sys.argv[5]} after (shared machine: absolute")
-print("  figures move between runs; the ratio is measured in the same run, single-threaded)")
-print(f"workload: {n:,} objects of 12 kinds (CREATE, and UPDATE with oldObject), {s['policies']}"
-      f" policies, {s['bindings']} bindings;")
-print(f"  {s['applied']:,} policy evaluations; peer: cel-cpp through cel-expr-python "
-      f"{importlib.metadata.version('cel-expr-python')}, matching in Python, quantity() and")
-print("  url() as Python functions; best of "
-      f"{s['rounds']} rounds each, the configuration compiled once outside the clock")
+print(f"load: loadavg {sys.argv[4]} before, {sys.argv[5]} after. Shared machine:")
+print("  absolute figures move between runs; the ratio is measured in the same run.")
+print(f"workload: {n:,} objects of 12 kinds (CREATE, and UPDATE with oldObject), "
+      f"{s['policies']} policies, {s['bindings']} bindings,")
+print(f"  {s['applied']:,} policy evaluations; the configuration compiled once, outside the"
+      f" clock; best of {s['rounds']} rounds,")
+print("  single-threaded. Peer: cel-cpp through cel-expr-python "
+      f"{importlib.metadata.version('cel-expr-python')}, matching in Python,")
+print("  quantity() and url() as Python functions.")
 print(f"{'':26} {'mooring':>12} {'cel-expr-python':>16}")
 print(f"{'objects/s':26} {s['per_s']:12,.0f} {p['per_s']:16,.0f}")
 print(f"{'total, s':26} {s['seconds']:12.3f} {p['seconds']:16.3f}")

@@ -37,7 +37,7 @@ public struct ResourcePath: Sendable, Hashable {
   /// Parses `path` (without the query); nil when it is not an API path.
   public static func parse(_ path: String) -> Target? {
     let parts = path.split(separator: "/", omittingEmptySubsequences: true).map {
-      String($0).removingPercentEncoding ?? String($0)
+      $0.contains("%") ? String($0).removingPercentEncoding ?? String($0) : String($0)
     }
     guard let head = parts.first else { return nil }
     let group: String

@@ -47,6 +47,7 @@ public final class ControlLoop: Sendable {
     let repos =
       (try? await store.list(GitRepositoryReconciler.repositories, ListOptions()))?.items ?? []
     for repo in repos where repo.spec?["suspend"]?.boolValue != true {
+      if Task.isCancelled { return }
       let id = "repo/\(repo.namespace ?? "")/\(repo.name ?? "")"
       let interval = Duration.seconds(parsing: repo.spec?["interval"]?.stringValue ?? "") ?? 60
       let status = repo.status
@@ -65,6 +66,8 @@ public final class ControlLoop: Sendable {
     let items = (try? await store.list(SyncReconciler.syncs, ListOptions()))?.items ?? []
     let touched = await touchedInventories(items)
     for sync in items {
+      // A shutdown waits for at most the reconcile in progress, not the whole pass.
+      if Task.isCancelled { return }
       guard let spec = try? SyncSpec(sync) else {
         _ = await syncs.reconcile(sync, repository: nil, mirror: nil)
         continue

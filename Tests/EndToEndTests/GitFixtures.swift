@@ -31,48 +31,8 @@ struct ScenarioDirectory {
   }
 }
 
-/// The git command line with a fixed identity and no user or system configuration.
-enum GitCommand {
-  struct Failure: Error, CustomStringConvertible {
-    var description: String
-  }
-
-  static let environment: [String: String] = {
-    var environment = ProcessInfo.processInfo.environment
-    environment["GIT_CONFIG_NOSYSTEM"] = "1"
-    environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
-    environment["GIT_AUTHOR_NAME"] = "Test Author"
-    environment["GIT_AUTHOR_EMAIL"] = "author@example.com"
-    environment["GIT_COMMITTER_NAME"] = "Test Author"
-    environment["GIT_COMMITTER_EMAIL"] = "author@example.com"
-    environment["GIT_TERMINAL_PROMPT"] = "0"
-    return environment
-  }()
-
-  /// Runs `git -C directory arguments...`; returns its trimmed standard output.
-  @discardableResult
-  static func run(_ arguments: [String], in directory: String) throws -> String {
-    // Output goes to files, not pipes: a daemon started meanwhile could inherit a pipe's
-    // write end, and reading the pipe to its end would then never return.
-    let output = NSTemporaryDirectory() + "mooring-git-" + UUID().uuidString
-    defer {
-      try? FileManager.default.removeItem(atPath: output + ".out")
-      try? FileManager.default.removeItem(atPath: output + ".err")
-    }
-    let process = try Subprocess(
-      "/usr/bin/git", ["-C", directory] + arguments, environment: environment,
-      standardOutput: output + ".out", standardError: output + ".err")
-    let status = process.wait()
-    let out = FileManager.default.contents(atPath: output + ".out") ?? Data()
-    let err = FileManager.default.contents(atPath: output + ".err") ?? Data()
-    guard status == 0 else {
-      throw Failure(
-        description: "git \(arguments.joined(separator: " ")): "
-          + String(decoding: err, as: UTF8.self))
-    }
-    return String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-  }
-}
+/// The git command line (shared with GitSourceTests).
+typealias GitCommand = GitCLI
 
 /// A repository served from `ROOT/served/NAME.git`, edited in `ROOT/work/NAME` and pushed
 /// with the git command line.
@@ -215,76 +175,7 @@ final class HTTPGitBackend {
   let basicAuth: String?
   private(set) var port: Int
 
-  static let script = #"""
-    import base64, os, subprocess, sys
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    root, auth, port_file, port = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):
-            self.serve()
-
-        def do_POST(self):
-            self.serve()
-
-        def body(self):
-            if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-                data = b""
-                while True:
-                    size = int(self.rfile.readline().strip().split(b";")[0], 16)
-                    if size == 0:
-                        self.rfile.readline()
-                        return data
-                    data += self.rfile.read(size)
-                    self.rfile.readline()
-            length = int(self.headers.get("Content-Length") or 0)
-            return self.rfile.read(length) if length else b""
-
-        def serve(self):
-            if auth:
-                expected = "Basic " + base64.b64encode(auth.encode()).decode()
-                if self.headers.get("Authorization") != expected:
-                    self.send_response(401)
-                    self.send_header("WWW-Authenticate", 'Basic realm="git"')
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-            path, _, query = self.path.partition("?")
-            body = self.body()
-            env = dict(os.environ)
-            env.update(GIT_PROJECT_ROOT=root, GIT_HTTP_EXPORT_ALL="1", PATH_INFO=path,
-                       QUERY_STRING=query, REQUEST_METHOD=self.command,
-                       CONTENT_TYPE=self.headers.get("Content-Type", ""),
-                       CONTENT_LENGTH=str(len(body)), REMOTE_ADDR="127.0.0.1")
-            out = subprocess.run(["git", "http-backend"], input=body, env=env,
-                                 capture_output=True).stdout
-            sep = out.find(b"\r\n\r\n")
-            head, rest = (out[:sep], out[sep + 4:]) if sep >= 0 else (b"", out)
-            status, headers = 200, []
-            for line in head.split(b"\r\n"):
-                key, _, value = line.decode().partition(":")
-                if key.lower() == "status":
-                    status = int(value.strip().split()[0])
-                elif key:
-                    headers.append((key, value.strip()))
-            self.send_response(status)
-            for key, value in headers:
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(rest)))
-            self.end_headers()
-            self.wfile.write(rest)
-
-    ThreadingHTTPServer.allow_reuse_address = True
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    with open(port_file + ".tmp", "w") as f:
-        f.write(str(server.server_address[1]))
-    os.rename(port_file + ".tmp", port_file)
-    server.serve_forever()
-    """#
+  static let script = GitHTTPBackendScript.source
 
   /// Serves the repositories under `root`; `basicAuth` is `user:password` or nil.
   init(root: String, directory: String, basicAuth: String? = nil) async throws {

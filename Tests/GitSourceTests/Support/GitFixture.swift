@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A remote built with the git CLI: a bare repository `srv/repo.git` (what the mirror
 /// fetches) and a work tree `work` that commits and pushes to it.

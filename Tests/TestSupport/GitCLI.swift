@@ -1,13 +1,14 @@
 import Foundation
-import TestSupport
 
-/// Runs the real `git` command line with a fixed identity and no user or system config.
-enum GitCLI {
-  struct Failure: Error, CustomStringConvertible {
-    var description: String
+/// Runs the real `git` command line with a fixed identity, no user or system config, and
+/// no terminal prompts.
+public enum GitCLI {
+  public struct Failure: Error, CustomStringConvertible {
+    public var description: String
+    public init(description: String) { self.description = description }
   }
 
-  static let environment: [String: String] = {
+  public static let environment: [String: String] = {
     var environment = ProcessInfo.processInfo.environment
     environment["GIT_CONFIG_NOSYSTEM"] = "1"
     environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
@@ -15,11 +16,13 @@ enum GitCLI {
     environment["GIT_AUTHOR_EMAIL"] = "ada@example.com"
     environment["GIT_COMMITTER_NAME"] = "Cy Committer"
     environment["GIT_COMMITTER_EMAIL"] = "cy@example.com"
+    environment["GIT_TERMINAL_PROMPT"] = "0"
     return environment
   }()
 
+  /// Runs `git -C directory arguments...`; returns its trimmed standard output.
   @discardableResult
-  static func run(
+  public static func run(
     _ arguments: [String], in directory: String, environment extra: [String: String] = [:]
   )
     throws -> String

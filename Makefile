@@ -8,7 +8,7 @@ RELEASE_BIN := .build/release/mooring
 .PHONY: setup build test lint format run bench clean
 
 setup:
-	@scripts/setup.sh
+	@.ci/setup.sh
 
 build: setup
 	$(SWIFT) build
@@ -30,10 +30,10 @@ format:
 # with the embedded store in $(DATA_DIR)/store.db. Ctrl-C stops it.
 run: setup
 	$(SWIFT) build -c release --product mooring
-	DATA_DIR=$(DATA_DIR) BIN=$(RELEASE_BIN) scripts/run.sh
+	DATA_DIR=$(DATA_DIR) BIN=$(RELEASE_BIN) examples/run.sh
 
 bench: setup
-	scripts/bench.sh
+	Benchmarks/bench.sh
 
 clean:
 	rm -rf .build $(DATA_DIR) $(BENCH_DIR) Benchmarks/.build

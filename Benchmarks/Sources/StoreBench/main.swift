@@ -4,7 +4,7 @@ import Store
 
 // Mooring's SQLiteStore (durable: synchronous=FULL; no background GC) against the limit,
 // raw SQLite with the same rows, in one process. Prints one JSON object on stdout that
-// scripts/bench.sh sets beside the etcd peer (Benchmarks/peers/etcd_peer.py). Never
+// Benchmarks/bench.sh sets beside the etcd peer (Benchmarks/peers/etcd_peer.py). Never
 // asserts timings.
 //
 // usage: StoreBench DIR [OBJECTS] [SINGLES] [WATCH_WRITES] [WATCHERS]

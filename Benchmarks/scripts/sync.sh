@@ -1,4 +1,4 @@
-# The `sync` section of scripts/bench.sh (issue 6), sourced by it after gitops.sh.
+# The `sync` section of Benchmarks/bench.sh (issue 6), sourced by it after gitops.sh.
 #
 # (a) first sync of SYNC_OBJECTS ConfigMaps in SYNC_FILES files: the commit is pushed to
 #     the git daemon, then `mooring serve --bootstrap git://... --bootstrap-interval 1s`

@@ -1,4 +1,4 @@
-# The `api` section of scripts/bench.sh (issue 7), sourced by it after gitops.sh.
+# The `api` section of Benchmarks/bench.sh (issue 7), sourced by it after gitops.sh.
 #
 # On the daemon of the `sync` section (or, run alone, one set up the same way untimed)
 # holding SYNC_OBJECTS ConfigMaps, over --insecure-http on 127.0.0.1:

@@ -3,13 +3,13 @@
 # virtual environment under .bench/ (from PyPI), and prints each result with its ratio
 # against a peer measured in the same run. Never part of `make test`.
 #
-# usage: scripts/bench.sh [SECTION...]   (default: every section, in this order)
+# usage: Benchmarks/bench.sh [SECTION...]   (default: every section, in this order)
 #   yaml   YAML decode throughput against PyYAML
 #   cel    CEL evaluation against cel-cpp and cel-python
 #   admission  10,000 objects through 20 ValidatingAdmissionPolicies against cel-expr-python
 #   store  SQLiteStore against raw SQLite and etcd
-#   sync   GitOps sync with `mooring serve` and a git daemon (scripts/bench/sync.sh)
-#   api    the Kubernetes API with kubectl, wrk and a watch client (scripts/bench/api.sh)
+#   sync   GitOps sync with `mooring serve` and a git daemon (Benchmarks/scripts/sync.sh)
+#   api    the Kubernetes API with kubectl, wrk and a watch client (Benchmarks/scripts/api.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BENCH_DIR=${BENCH_DIR:-.bench}
@@ -382,9 +382,9 @@ print(f"  memory growth {int(mem[1][0]) if len(mem) > 1 else 0:,} -> {int(mem[-1
 PY
 }
 
-source scripts/bench/gitops.sh
-source scripts/bench/sync.sh
-source scripts/bench/api.sh
+source Benchmarks/scripts/gitops.sh
+source Benchmarks/scripts/sync.sh
+source Benchmarks/scripts/api.sh
 
 first=1
 for s in "${sections[@]}"; do

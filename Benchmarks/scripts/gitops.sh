@@ -1,4 +1,4 @@
-# Shared by the `sync` and `api` sections of scripts/bench.sh, which sources this file
+# Shared by the `sync` and `api` sections of Benchmarks/bench.sh, which sources this file
 # (it uses that script's $PY, `cleanups` list, `stop_pid` and `free_ports`): the release
 # `mooring`, a `git daemon` on a free port, the 10,000-object platform repository, and
 # `mooring serve` daemons, every one stopped at exit.

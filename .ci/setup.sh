@@ -10,6 +10,7 @@ packages=(
   libre2-dev      # CRE2: linear-time regular expressions for CEL and schemas
   libsqlite3-dev  # the embedded store (GRDB uses the system SQLite)
   git             # end-to-end tests build real repositories
+  curl            # end-to-end tests talk HTTP to the API and webhooks
   python3-venv    # `make bench` builds its Python peers in a virtual environment
 )
 

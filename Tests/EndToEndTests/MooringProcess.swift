@@ -20,8 +20,13 @@ struct MooringProcess {
 
   /// Runs `mooring args...` in the package root and waits for it.
   static func run(_ args: [String]) throws -> Result {
+    try run(executable: binary, args)
+  }
+
+  /// Runs any program in the package root and waits for it, collecting its output.
+  static func run(executable: String, _ args: [String]) throws -> Result {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: binary)
+    process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = args
     process.currentDirectoryURL = root
     let out = Pipe()

@@ -126,6 +126,15 @@ import Testing
     #expect(json.stdout == "ACME")
 
     #expect(try c.kubectl(["label", "org", "acme", "env=prod"]).stdout.contains("labeled"))
+    #expect(
+      try c.kubectl(["annotate", "org", "acme", "note=hello"]).stdout
+        == "organization.resourcemanager.mooring.dev/acme annotated\n")
+    let yaml = try c.kubectl(["get", "org", "acme", "-o", "yaml"])
+    #expect(yaml.stdout.contains("    note: hello\n"), "\(yaml)")
+    #expect(yaml.stdout.contains("  displayName: ACME\n"))
+    let wide = try c.kubectl(["get", "org", "-o", "wide"])
+    #expect(wide.stdout.hasPrefix("NAME"), "\(wide)")
+    #expect(wide.stdout.contains("DISPLAY NAME"))
     let selected = try c.kubectl(["get", "org", "-l", "env=prod", "-o", "name"])
     #expect(selected.stdout == "organization.resourcemanager.mooring.dev/acme\n")
     let none = try c.kubectl(["get", "org", "-l", "env=dev"])

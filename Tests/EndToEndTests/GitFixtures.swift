@@ -84,41 +84,13 @@ struct GitWorkspace {
   static func revision(_ commit: String) -> String { "main@sha1:\(commit)" }
 }
 
-/// TCP ports on 127.0.0.1.
+/// TCP ports on 127.0.0.1 (over TestSupport's LocalSocket).
 enum LocalPort {
-  /// A port nothing listens on now (bound by the kernel, then closed).
-  static func free() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw SubprocessError(description: "socket failed") }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-      pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-        bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
-      }
-    }
-    guard bound else { throw SubprocessError(description: "bind failed") }
-    return Int(UInt16(bigEndian: address.sin_port))
-  }
+  /// A port nothing listens on now.
+  static func free() throws -> Int { try LocalSocket.closedPort() }
 
   /// Whether something accepts connections on 127.0.0.1:`port`.
-  static func accepts(_ port: Int) -> Bool {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = UInt16(port).bigEndian
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    return withUnsafePointer(to: &address) { pointer in
-      pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-      }
-    }
-  }
+  static func accepts(_ port: Int) -> Bool { LocalSocket.accepts(port: port) }
 
   /// Waits (at most 10 s) until something listens on `port`.
   static func waitUntilListening(_ port: Int) async throws {

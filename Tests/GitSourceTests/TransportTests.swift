@@ -1,5 +1,6 @@
 import Foundation
 import GitSource
+import TestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -1,14 +1,13 @@
 import Foundation
-import TestSupport
 
 #if canImport(Glibc)
   import Glibc
 #endif
 
 /// TCP sockets on 127.0.0.1 for tests: free ports and a listener that never answers.
-enum LocalSocket {
+public enum LocalSocket {
   /// Binds a listening socket on 127.0.0.1 with a kernel-chosen port; returns (fd, port).
-  static func listen() throws -> (Int32, Int) {
+  public static func listen() throws -> (Int32, Int) {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw GitCLI.Failure(description: "socket failed") }
     var address = sockaddr_in()
@@ -30,14 +29,14 @@ enum LocalSocket {
   }
 
   /// A port nothing listens on (bound, then closed).
-  static func closedPort() throws -> Int {
+  public static func closedPort() throws -> Int {
     let (fd, port) = try listen()
     close(fd)
     return port
   }
 
   /// Whether something accepts connections on 127.0.0.1:`port`.
-  static func accepts(port: Int) -> Bool {
+  public static func accepts(port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
@@ -52,7 +51,7 @@ enum LocalSocket {
   }
 
   /// Waits until `port` accepts connections, up to `seconds`.
-  static func waitUntilListening(port: Int, seconds: Double = 10) throws {
+  public static func waitUntilListening(port: Int, seconds: Double = 10) throws {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
       if accepts(port: port) { return }

@@ -93,6 +93,12 @@ let package = Package(
     .testTarget(name: "APIMachineryTests", dependencies: ["APIMachinery", "Objects", "YAML"]),
     .testTarget(
       name: "APIServerTests", dependencies: ["APIServer", "Store", "Objects", "YAML"]),
+    .testTarget(
+      name: "ReconcileTests",
+      dependencies: [
+        "Reconcile", "Store", "Objects", "TestSupport",
+        .product(name: "Logging", package: "swift-log"),
+      ]),
     .testTarget(name: "EndToEndTests", dependencies: ["Objects", "Store", "TestSupport"]),
   ],
   swiftLanguageModes: [.v6]

@@ -65,6 +65,7 @@ public final class ControlLoop: Sendable {
       (try? await store.list(GitRepositoryReconciler.repositories, ListOptions()))?.items ?? []
     let items = (try? await store.list(SyncReconciler.syncs, ListOptions()))?.items ?? []
     let touched = await touchedInventories(items)
+    syncs.memory.retain(Set(items.map { "\($0.namespace ?? "")/\($0.name ?? "")" }))
     for sync in items {
       // A shutdown waits for at most the reconcile in progress, not the whole pass.
       if Task.isCancelled { return }

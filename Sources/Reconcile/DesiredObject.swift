@@ -7,11 +7,14 @@ public struct DesiredObject: Sendable {
   public var file: String
   /// The parsed document, for positions of fields.
   public var document: ParsedDocument
+  /// The id of the file's blob ("" when unknown).
+  public var blobID: String
 
-  public init(object: Object, file: String, document: ParsedDocument) {
+  public init(object: Object, file: String, document: ParsedDocument, blobID: String = "") {
     self.object = object
     self.file = file
     self.document = document
+    self.blobID = blobID
   }
 
   /// The line of the object's document.

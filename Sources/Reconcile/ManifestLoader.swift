@@ -8,28 +8,38 @@ public struct ManifestLoader: Sendable {
   public init() {}
 
   public func load(_ snapshot: GitTreeSnapshot) -> (objects: [DesiredObject], issues: [SyncIssue]) {
-    let decoder = ManifestDecoder()
     var objects: [DesiredObject] = []
     var issues: [SyncIssue] = []
     for file in snapshot.files {
-      let (documents, errors) = decoder.decode(
-        file.content, file: file.path, json: file.path.hasSuffix(".json"))
-      for e in errors {
-        issues.append(
-          SyncIssue(
-            file: file.path, line: e.position.line, column: e.position.column, message: e.message))
-      }
-      for document in documents {
-        do {
-          let object = try Object(document.value)
-          objects.append(DesiredObject(object: object, file: file.path, document: document))
-        } catch {
-          let p = document.source.position
-          issues.append(
-            SyncIssue(file: file.path, line: p.line, column: p.column, message: "\(error)"))
-        }
-      }
+      let parsed = parse(file)
+      objects += parsed.objects
+      issues += parsed.issues
     }
     return (objects, issues)
+  }
+
+  /// One file's objects and problems.
+  func parse(_ file: GitFile) -> SyncPlanMemory.ParsedFile {
+    let (documents, errors) = ManifestDecoder().decode(
+      file.content, file: file.path, json: file.path.hasSuffix(".json"))
+    var objects: [DesiredObject] = []
+    var issues: [SyncIssue] = []
+    for e in errors {
+      issues.append(
+        SyncIssue(
+          file: file.path, line: e.position.line, column: e.position.column, message: e.message))
+    }
+    for document in documents {
+      do {
+        let object = try Object(document.value)
+        objects.append(
+          DesiredObject(object: object, file: file.path, document: document, blobID: file.blobID))
+      } catch {
+        let p = document.source.position
+        issues.append(
+          SyncIssue(file: file.path, line: p.line, column: p.column, message: "\(error)"))
+      }
+    }
+    return SyncPlanMemory.ParsedFile(blobID: file.blobID, objects: objects, issues: issues)
   }
 }

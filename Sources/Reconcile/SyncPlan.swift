@@ -17,6 +17,11 @@ public struct SyncPlan: Sendable {
   public var drift: [DriftEntry] = []
   /// The inventory after applying: `{id, v}` entries, sorted.
   public var inventory: [Value] = []
+  /// Files decoded for this plan (the others were unchanged since an earlier plan).
+  public var parsedFiles = 0
+  /// Objects read from the store and admitted for this plan (the others were settled: as
+  /// Git says, and unwritten since an earlier plan saw them so).
+  public var admitted = 0
 
   /// True when applying it writes nothing.
   public var isEmpty: Bool { creates.isEmpty && updates.isEmpty && prunes.isEmpty }

@@ -19,6 +19,10 @@ public struct SyncReconciler: Sendable {
   public let logger: Logger
   /// Authorizes every write as the Sync's identity; nil allows all (no RBAC).
   public let authorizer: (any SyncAuthorizer)?
+  /// What earlier plans learned, per Sync (see `SyncPlanMemory`).
+  let memory = SyncPlanMemory()
+  /// Admission contexts shared by every Sync's plans.
+  let admissionContexts = AdmissionContextCache()
 
   public init(
     store: SQLiteStore, chain: AdmissionChain, logger: Logger,
@@ -76,8 +80,12 @@ public struct SyncReconciler: Sendable {
           revision: artifact,
           issues: [SyncIssue(message: "cannot read path \"\(spec.path)\": \(error)")]))
     }
-    let (plan, issues) = await self.plan(sync, spec, snapshot, revision: artifact)
+    let memoryID = "\(sync.namespace ?? "")/\(sync.name ?? "")"
+    var memory = self.memory.entry(memoryID)
+    let (plan, issues) = await self.plan(
+      sync, spec, snapshot, revision: artifact, memory: &memory)
     guard issues.isEmpty else {
+      self.memory.store(memoryID, memory)
       return await finish(sync, spec, .failed(revision: artifact, issues: issues))
     }
     let context = WriteContext(actor: spec.identity, source: "git:\(mirror.displayURL)@\(artifact)")
@@ -89,10 +97,13 @@ public struct SyncReconciler: Sendable {
         pruned: plan.prunes.count)
     if !plan.isEmpty {
       let key = ObjectKey(Self.syncs, namespace: sync.namespace, name: sync.name ?? "")
+      // The objects written, as the store holds them now, to remember them as settled.
+      var written: [Object] = []
+      let committed: Int64
       do {
-        _ = try await store.transaction(context: context) { tx throws(StoreError) in
-          for object in plan.creates { _ = try tx.create(object) }
-          for object in plan.updates { _ = try tx.update(object) }
+        committed = try await store.transaction(context: context) { tx throws(StoreError) in
+          for object in plan.creates { written.append(try tx.create(object)) }
+          for object in plan.updates { written.append(try tx.update(object)) }
           for key in plan.prunes { _ = try tx.delete(key, options: DeleteOptions()) }
           // The Sync's status (lastAppliedRevision, inventory, history) commits with the
           // objects: a crash between two transactions would leave objects of the new revision
@@ -107,11 +118,14 @@ public struct SyncReconciler: Sendable {
           }
         }
       } catch {
+        self.memory.store(memoryID, memory)
         return await finish(
           sync, spec,
           .failed(revision: artifact, issues: [SyncIssue(message: "apply failed: \(error)")]))
       }
+      memory.settle(written, committed: committed, plan: plan)
     }
+    self.memory.store(memoryID, memory)
     if spec.drift == .correct {
       for entry in plan.drift {
         logger.info(
@@ -128,7 +142,8 @@ public struct SyncReconciler: Sendable {
       metadata: [
         "sync": "\(sync.namespace ?? "")/\(sync.name ?? "")", "revision": "\(artifact)",
         "created": "\(plan.creates.count)", "updated": "\(plan.updates.count)",
-        "pruned": "\(plan.prunes.count)",
+        "pruned": "\(plan.prunes.count)", "unchanged": "\(plan.unchanged)",
+        "parsedFiles": "\(plan.parsedFiles)", "admitted": "\(plan.admitted)",
       ])
     await recordEvents(sync, spec, outcome, plan: plan)
     if !plan.isEmpty { return outcome }
@@ -154,10 +169,34 @@ public struct SyncReconciler: Sendable {
   }
 
   /// Builds the plan, or every reason there can be none.
-  func plan(_ sync: Object, _ spec: SyncSpec, _ snapshot: GitTreeSnapshot, revision: String) async
-    -> (SyncPlan, [SyncIssue])
-  {
-    var (desired, issues) = ManifestLoader().load(snapshot)
+  ///
+  /// `memory` holds what the Sync's previous plans learned; unchanged files are not parsed
+  /// again and objects still settled are neither read nor admitted again. It is updated
+  /// with what this plan learned.
+  func plan(
+    _ sync: Object, _ spec: SyncSpec, _ snapshot: GitTreeSnapshot, revision: String,
+    memory: inout SyncPlanMemory.Entry
+  ) async -> (SyncPlan, [SyncIssue]) {
+    // Before any read: changes after this revision are looked at again by the next plan.
+    let start = (try? store.revisionOnDisk()) ?? 0
+    var desired: [DesiredObject] = []
+    var issues: [SyncIssue] = []
+    var files: [String: SyncPlanMemory.ParsedFile] = [:]
+    let loader = ManifestLoader()
+    var parsedFiles = 0
+    for file in snapshot.files {
+      let parsed: SyncPlanMemory.ParsedFile
+      if let known = memory.files[file.path], known.blobID == file.blobID {
+        parsed = known
+      } else {
+        parsed = loader.parse(file)
+        parsedFiles += 1
+      }
+      files[file.path] = parsed
+      desired += parsed.objects
+      issues += parsed.issues
+    }
+    memory.files = files
     let registry = store.registry
     let me = "\(sync.namespace ?? "")/\(sync.name ?? "")"
     // Kinds this revision brings with it.
@@ -222,20 +261,9 @@ public struct SyncReconciler: Sendable {
     }
     desired = typed.map(\.0)
     // Admission, as the Sync's identity, against the live configuration plus this revision's.
-    var configuration: [Value] = []
-    for resource in [
-      BuiltinTypes.customResourceDefinitions,
-      GroupResource(group: "admissionregistration.k8s.io", resource: "validatingadmissionpolicies"),
-      GroupResource(
-        group: "admissionregistration.k8s.io", resource: "validatingadmissionpolicybindings"),
-      BuiltinTypes.namespaces,
-    ] {
-      let ids = Set(desired.map { inventoryID($0.object) })
-      for o in (try? await store.list(resource, ListOptions()))?.items ?? []
-      where !ids.contains(inventoryID(o)) {
-        configuration.append(o.value)
-      }
-    }
+    let storeConfiguration = await admissionContexts.storeObjects(store)
+    let ids = Set(desired.map { inventoryID($0.object) })
+    var configuration = storeConfiguration.filter { !ids.contains($0.id) }.map(\.value)
     // Of this revision, only what admission reads: configuration kinds and the kinds that
     // policies take parameters from (the set is searched linearly, so passing every object
     // made large revisions quadratic).
@@ -251,19 +279,61 @@ public struct SyncReconciler: Sendable {
         apiVersion: kind["apiVersion"]?.stringValue ?? "", kind: kind["kind"]?.stringValue ?? "")
       read.insert("\(gvk.group)/\(gvk.kind)")
     }
-    for d in desired where read.contains("\(d.object.gvk.group)/\(d.object.kind ?? "")") {
-      configuration.append(d.object.value)
+    configuration += desired.filter {
+      read.contains("\($0.object.gvk.group)/\($0.object.kind ?? "")")
+    }.map(\.object.value)
+    func makeContext(_ key: AdmissionContextCache.Key) -> AdmissionContextCache.Context {
+      let source = AdmissionObjectSet(configuration)
+      return AdmissionContextCache.Context(
+        key: key, source: source, configuration: chain.configuration(from: source))
     }
-    let source = AdmissionObjectSet(configuration)
-    let admission = chain.configuration(from: source)
+    let admissionKey = admissionContexts.authorizationMark(store).map {
+      AdmissionContextCache.Key(authorization: $0, configuration: configuration)
+    }
+    let compiled =
+      admissionKey.map { key in admissionContexts.context(key) { makeContext(key) } }
+      ?? makeContext(
+        AdmissionContextCache.Key(
+          authorization: ChangeMark(newest: [], compacted: -1), configuration: []))
+    let source = compiled.source
+    let admission = compiled.configuration
+    // Objects settled by earlier plans that nothing wrote to since.
+    let context = admissionKey.map {
+      SyncPlanMemory.Context(
+        uid: sync.uid ?? "", generation: sync.generation ?? 0, identity: spec.identity,
+        admission: $0)
+    }
+    var settled = context != nil && memory.context == context ? memory.settled : [:]
+    var dirty = Set<ObjectKey>()
+    if !settled.isEmpty {
+      if let changed = try? store.changedKeys(since: memory.revision) {
+        dirty = changed
+      } else {
+        settled = [:]
+      }
+    }
+    memory.context = context
+    memory.revision = start
+    memory.settled = [:]
+    memory.origins = [:]
     let user = AdmissionUserInfo(
       username: spec.identity, groups: ["system:authenticated", "system:syncs"])
     var plan = SyncPlan()
+    plan.parsedFiles = parsedFiles
     var inventory: [Value] = []
     let lastApplied = sync.value[path: "status.lastAppliedRevision"]?.stringValue
     for (d, type) in typed {
       let key = ObjectKey(
         type.groupResource, namespace: d.object.namespace, name: d.object.name ?? "")
+      let id = inventoryID(d.object)
+      let origin = SyncPlanMemory.Origin(file: d.file, blobID: d.blobID, index: d.document.index)
+      if let s = settled[id], s.origin == origin, s.key == key, !dirty.contains(key) {
+        plan.unchanged += 1
+        inventory.append(["id": .string(id), "v": .string(d.object.gvk.version)])
+        memory.settled[id] = s
+        continue
+      }
+      plan.admitted += 1
       var live: Object?
       do {
         live = try await store.get(key)
@@ -299,12 +369,14 @@ public struct SyncReconciler: Sendable {
           issues.append(d.issue(why))
           continue
         }
+        memory.origins[id] = (origin, key, object)
         plan.creates.append(object)
         continue
       }
       let fields = ObjectComparison.differences(object, live)
       if fields.isEmpty {
         plan.unchanged += 1
+        memory.settled[id] = (origin, key)
         continue
       }
       if lastApplied == revision {
@@ -321,6 +393,7 @@ public struct SyncReconciler: Sendable {
         issues.append(d.issue(why))
         continue
       }
+      memory.origins[id] = (origin, key, object)
       plan.updates.append(object)
     }
     plan.creates.sort { applyRank($0) < applyRank($1) }

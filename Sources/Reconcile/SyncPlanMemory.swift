@@ -1,0 +1,85 @@
+import Objects
+import Store
+import Synchronization
+
+/// What the previous plans of each Sync learned, so that planning a revision that differs
+/// in one file redoes the work of that file only.
+///
+/// - Parsed files by path and blob id: an unchanged blob is not decoded again.
+/// - Settled objects: those that were already as Git says (or were just written so) when
+///   the store was at `revision`. Such an object is settled again, without reading the
+///   live object or admitting it, when it comes from the same blob at the same position,
+///   the admission context and the Sync's identity and generation are the same, and the
+///   store's change log shows no write to its key after `revision`. Anything else is
+///   planned in full.
+///
+/// The memory lives in the daemon's process only; a restart plans everything once.
+final class SyncPlanMemory: Sendable {
+  /// A file's decoded objects and problems.
+  struct ParsedFile: Sendable {
+    var blobID: String
+    var objects: [DesiredObject]
+    var issues: [SyncIssue]
+  }
+
+  /// Where a settled object came from.
+  struct Origin: Hashable, Sendable {
+    var file: String
+    var blobID: String
+    var index: Int
+  }
+
+  /// What must be equal for settled objects to stay settled.
+  struct Context: Hashable, Sendable {
+    var uid: String
+    var generation: Int64
+    var identity: String
+    var admission: AdmissionContextCache.Key
+  }
+
+  /// One Sync's memory.
+  struct Entry: Sendable {
+    var files: [String: ParsedFile] = [:]
+    var context: Context?
+    /// The store revision up to which `settled` is known to hold.
+    var revision: Int64 = 0
+    /// Settled objects by inventory id.
+    var settled: [String: (origin: Origin, key: ObjectKey)] = [:]
+    /// The objects the last plan writes, by inventory id, with what they were written as.
+    var origins: [String: (origin: Origin, key: ObjectKey, desired: Object)] = [:]
+
+    /// Records a committed plan: `written` (as the store returned them, creates then
+    /// updates) are settled when the store held them as desired and no other writer
+    /// committed between the plan's start and this commit (the first write's revision
+    /// follows the plan's start revision); otherwise they are left to the next plan.
+    mutating func settle(_ written: [Object], committed: Int64, plan: SyncPlan) {
+      defer { origins = [:] }
+      guard !written.isEmpty, plan.prunes.isEmpty,
+        let first = written.first.flatMap({ Int64($0.resourceVersion ?? "") }),
+        first == revision + 1
+      else { return }
+      for object in written {
+        let id = inventoryID(object)
+        guard let o = origins[id], ObjectComparison.differences(o.desired, object).isEmpty
+        else { continue }
+        settled[id] = (o.origin, o.key)
+      }
+      revision = committed
+    }
+  }
+
+  private let entries = Mutex<[String: Entry]>([:])
+
+  /// The memory of Sync `id` (`namespace/name`).
+  func entry(_ id: String) -> Entry { entries.withLock { $0[id] ?? Entry() } }
+
+  /// Replaces the memory of Sync `id`.
+  func store(_ id: String, _ entry: Entry) { entries.withLock { $0[id] = entry } }
+
+  /// Forgets the Syncs not in `ids` (deleted ones).
+  func retain(_ ids: Set<String>) {
+    entries.withLock { entries in
+      for id in entries.keys where !ids.contains(id) { entries[id] = nil }
+    }
+  }
+}

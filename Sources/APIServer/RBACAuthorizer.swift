@@ -4,8 +4,9 @@ import Store
 import Synchronization
 
 /// Kubernetes RBAC authorization over the store: the Roles, ClusterRoles, RoleBindings and
-/// ClusterRoleBindings (`rbac.authorization.k8s.io/v1`) are read once per store revision
-/// into an `RBACPolicy` shared by every request until the next write, on top of default
+/// ClusterRoleBindings (`rbac.authorization.k8s.io/v1`) are read into an `RBACPolicy`
+/// shared by every request until one of them is written (on a `SQLiteStore`, whose change
+/// marks say so; on other stores, until any write), on top of default
 /// objects (`RBACBootstrapPolicy`; a stored object of the same kind, namespace and name
 /// replaces a default). Members of `system:masters` may do everything.
 ///
@@ -27,7 +28,9 @@ public final class RBACAuthorizer: Sendable {
   let store: any ObjectStore
   /// Objects every policy starts from.
   public let defaults: [Object]
-  private let current = Mutex<RBACPolicy?>(nil)
+  /// The last policy read, and what the store looked like then (a change mark of the RBAC
+  /// kinds, or the revision on stores without marks).
+  private let current = Mutex<(policy: RBACPolicy, mark: ChangeMark)?>(nil)
 
   /// An authorizer over `store`'s RBAC objects and `defaults` (kube's bootstrap roles and
   /// bindings unless told otherwise).
@@ -36,11 +39,15 @@ public final class RBACAuthorizer: Sendable {
     self.defaults = defaults
   }
 
-  /// The policy at the store's current revision, read from the store only when a write
-  /// happened since the last read.
+  /// The policy as the store holds it now, read again only when an RBAC object was
+  /// written since the last read.
   public func policy() async throws(StoreError) -> RBACPolicy {
     let revision = try await store.currentRevision()
-    if let cached = current.withLock({ $0 }), cached.revision == revision { return cached }
+    // Read before listing: a write in between makes the next call read again.
+    let mark =
+      try (store as? SQLiteStore)?.changeMark(of: Self.resources)
+      ?? ChangeMark(newest: [revision], compacted: -1)
+    if let cached = current.withLock({ $0 }), cached.mark == mark { return cached.policy }
     var stored: [Object] = []
     for resource in Self.resources {
       stored += try await store.list(resource, ListOptions()).items
@@ -48,17 +55,13 @@ public final class RBACAuthorizer: Sendable {
     func key(_ o: Object) -> String { "\(o.kind ?? "")/\(o.namespace ?? "")/\(o.name ?? "")" }
     let replaced = Set(stored.map(key))
     let objects = defaults.filter { !replaced.contains(key($0)) } + stored
-    // Keyed on the revision read before listing: a write in between makes the next call
-    // read again.
     let policy = RBACPolicy(revision: revision, objects: objects)
-    current.withLock { cached in
-      if (cached?.revision ?? -1) <= revision { cached = policy }
-    }
+    current.withLock { $0 = (policy, mark) }
     return policy
   }
 
   /// The last policy read, without touching the store; nil before the first read.
-  public var lastPolicy: RBACPolicy? { current.withLock { $0 } }
+  public var lastPolicy: RBACPolicy? { current.withLock { $0?.policy } }
 
   /// Whether the request is allowed, with kube's reason and, when not, the Forbidden
   /// error to answer.

@@ -26,11 +26,22 @@ final class Repository {
     return Repository(handle: handle, path: path)
   }
 
-  /// Creates an empty bare repository at `path`.
+  /// Creates an empty bare repository at `path`, from an empty template: a mirror needs
+  /// no description, sample hooks or exclude file, and with 1,000 mirrors every file made
+  /// is time spent in the file system.
   static func create(at path: String) throws -> Repository {
     LibGit2.ensureInitialized()
+    let template = emptyTemplate
     var handle: OpaquePointer?
-    let code = git_repository_init(&handle, path, 1)
+    var options = git_repository_init_options()
+    git_repository_init_options_init(&options, UInt32(GIT_REPOSITORY_INIT_OPTIONS_VERSION))
+    options.flags =
+      GIT_REPOSITORY_INIT_BARE.rawValue | GIT_REPOSITORY_INIT_MKPATH.rawValue
+      | GIT_REPOSITORY_INIT_EXTERNAL_TEMPLATE.rawValue
+    let code = template.withCString { t in
+      options.template_path = t
+      return git_repository_init_ext(&handle, path, &options)
+    }
     guard code == 0, let handle else {
       throw GitError.fromLibgit2(code: code, operation: "create mirror \(path)")
     }
@@ -314,3 +325,10 @@ final class Repository {
     return try blob(&oid)
   }
 }
+
+/// An empty directory (shared by every Mooring process) that new mirrors use as template.
+private let emptyTemplate: String = {
+  let path = NSTemporaryDirectory() + "mooring-empty-git-template"
+  try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  return path
+}()

@@ -31,6 +31,14 @@ final class AdmissionContextCache: Sendable {
     var authorization: ChangeMark
     /// Every configuration object admission reads, in order.
     var configuration: [Value]
+
+    /// Hashes the mark and the number of objects only: hashing every object (1,000
+    /// Namespaces) for each plan cost more than the plan. Equality still compares every
+    /// object, cheaply when they share storage with the cached listing.
+    func hash(into hasher: inout Hasher) {
+      hasher.combine(authorization)
+      hasher.combine(configuration.count)
+    }
   }
 
   /// A compiled context.

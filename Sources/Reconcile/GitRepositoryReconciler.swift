@@ -123,9 +123,7 @@ public struct GitRepositoryReconciler: Sendable {
           "sha": .string(commit.sha),
           "author": .string("\(commit.author.name) <\(commit.author.email)>"),
           "message": .string(commit.summary),
-          "time": .string(
-            ISO8601DateFormatter().string(
-              from: Date(timeIntervalSince1970: Double(commit.author.time)))),
+          "time": .string(Timestamp.string(Double(commit.author.time))),
         ],
       ]
       Conditions.set(

@@ -137,11 +137,7 @@ extension SyncIssue {
 
 /// RFC 3339 times for status fields.
 enum StatusTime {
-  static func now() -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime]
-    return formatter.string(from: Date())
-  }
+  static func now() -> String { Timestamp.now() }
 }
 
 /// Kubernetes-style conditions in a status map: a transition time changes only when the

@@ -49,7 +49,7 @@ public struct WebhookReceiver: Sendable {
     guard Self.verify(headers: headers, body: body, token: token) else {
       return Outcome(status: 401, message: "the webhook request is not signed with the token")
     }
-    let stamp = ISO8601DateFormatter().string(from: Date())
+    let stamp = Timestamp.now()
     let context = WriteContext(actor: "system:webhook", source: "webhook")
     var requested = [key]
     let syncs = (try? await store.list(SyncReconciler.syncs, ListOptions()))?.items ?? []

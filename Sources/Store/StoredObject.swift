@@ -15,15 +15,7 @@ enum StoredObject {
   }
 
   /// `2026-11-25T10:00:00Z` for `seconds` since 1970.
-  static func timestamp(_ seconds: Double) -> String {
-    var t = time_t(seconds.rounded(.down))
-    var parts = tm()
-    gmtime_r(&t, &parts)
-    func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
-    return
-      "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
-      + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
-  }
+  static func timestamp(_ seconds: Double) -> String { Timestamp.string(seconds) }
 
   /// The storage key's namespace column: "" for cluster-scoped objects.
   static func namespaceColumn(_ key: ObjectKey) -> String { key.namespace ?? "" }

@@ -17,6 +17,9 @@ public struct SyncPlan: Sendable {
   public var drift: [DriftEntry] = []
   /// The inventory after applying: `{id, v}` entries, sorted.
   public var inventory: [Value] = []
+  /// True when the revision's tree and everything the plan depends on were as the last
+  /// clean plan left them, so nothing was read from Git, the store or admission.
+  public var reused = false
   /// Files decoded for this plan (the others were unchanged since an earlier plan).
   public var parsedFiles = 0
   /// Objects read from the store and admitted for this plan (the others were settled: as

@@ -37,8 +37,40 @@ final class SyncPlanMemory: Sendable {
     var admission: AdmissionContextCache.Key
   }
 
+  /// The kinds whose writes can change a plan of an unchanged tree: what admission reads.
+  static let markedResources =
+    AdmissionContextCache.configurationResources + AdmissionContextCache.authorizationResources
+
+  /// An object's identity and spec version.
+  struct Identity: Hashable, Sendable {
+    var uid: String
+    var generation: Int64
+
+    init(_ object: Object) {
+      uid = object.uid ?? ""
+      generation = object.generation ?? 0
+    }
+  }
+
+  /// A plan that found no problem and left every desired object settled.
+  struct Clean: Sendable {
+    var treeID: String
+    var sync: Identity
+    var repository: Identity
+    /// The change mark of `markedResources` when the plan started.
+    var mark: ChangeMark
+    var inventory: [Value]
+    /// The keys of the settled objects.
+    var keys: Set<ObjectKey>
+  }
+
   /// One Sync's memory.
   struct Entry: Sendable {
+    /// The last plan, when it was clean: a revision with the same tree needs no plan
+    /// while nothing it depends on moves.
+    var clean: Clean?
+    /// The change mark of `markedResources` when the last full plan started.
+    var planMark: ChangeMark?
     var files: [String: ParsedFile] = [:]
     var context: Context?
     /// The store revision up to which `settled` is known to hold.
@@ -47,6 +79,23 @@ final class SyncPlanMemory: Sendable {
     var settled: [String: (origin: Origin, key: ObjectKey)] = [:]
     /// The objects the last plan writes, by inventory id, with what they were written as.
     var origins: [String: (origin: Origin, key: ObjectKey, desired: Object)] = [:]
+
+    /// Remembers `plan` as clean when it was: every object it declares settled, no drift
+    /// left in place. Called after the plan was applied (or found nothing to apply).
+    mutating func markClean(
+      _ plan: SyncPlan, treeID: String, sync: Object, repository: Object,
+      drift: SyncSpec.DriftMode
+    ) {
+      guard let mark = planMark, settled.count == plan.inventory.count,
+        plan.drift.isEmpty || drift == .correct
+      else {
+        clean = nil
+        return
+      }
+      clean = Clean(
+        treeID: treeID, sync: Identity(sync), repository: Identity(repository), mark: mark,
+        inventory: plan.inventory, keys: Set(settled.values.map(\.key)))
+    }
 
     /// Records a committed plan: `written` (as the store returned them, creates then
     /// updates) are settled when the store held them as desired and no other writer

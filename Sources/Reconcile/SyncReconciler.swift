@@ -70,20 +70,27 @@ public struct SyncReconciler: Sendable {
         : "waiting for GitRepository \(spec.sourceName) to fetch"
       return await finish(sync, spec, .waiting(why))
     }
-    let snapshot: GitTreeSnapshot
-    do {
-      snapshot = try mirror.snapshot(commit: sha, path: spec.path)
-    } catch {
-      return await finish(
-        sync, spec,
-        .failed(
-          revision: artifact,
-          issues: [SyncIssue(message: "cannot read path \"\(spec.path)\": \(error)")]))
-    }
     let memoryID = "\(sync.namespace ?? "")/\(sync.name ?? "")"
     var memory = self.memory.entry(memoryID)
-    let (plan, issues) = await self.plan(
-      sync, spec, snapshot, revision: artifact, memory: &memory)
+    let treeID: String
+    let plan: SyncPlan
+    var issues: [SyncIssue] = []
+    if let unchanged = unchangedPlan(sync, repository, mirror, sha, spec, &memory) {
+      (plan, treeID) = unchanged
+    } else {
+      let snapshot: GitTreeSnapshot
+      do {
+        snapshot = try mirror.snapshot(commit: sha, path: spec.path)
+      } catch {
+        return await finish(
+          sync, spec,
+          .failed(
+            revision: artifact,
+            issues: [SyncIssue(message: "cannot read path \"\(spec.path)\": \(error)")]))
+      }
+      treeID = snapshot.treeID
+      (plan, issues) = await self.plan(sync, spec, snapshot, revision: artifact, memory: &memory)
+    }
     guard issues.isEmpty else {
       self.memory.store(memoryID, memory)
       return await finish(sync, spec, .failed(revision: artifact, issues: issues))
@@ -111,7 +118,7 @@ public struct SyncReconciler: Sendable {
           if var current = try? tx.get(key),
             let status = Self.status(
               of: current, spec, outcome, plan: plan, repository: repository,
-              digest: snapshot.treeID)
+              digest: treeID)
           {
             current.status = status
             _ = try tx.updateStatus(current)
@@ -125,6 +132,8 @@ public struct SyncReconciler: Sendable {
       }
       memory.settle(written, committed: committed, plan: plan)
     }
+    memory.markClean(
+      plan, treeID: treeID, sync: sync, repository: repository, drift: spec.drift)
     self.memory.store(memoryID, memory)
     if spec.drift == .correct {
       for entry in plan.drift {
@@ -144,11 +153,37 @@ public struct SyncReconciler: Sendable {
         "created": "\(plan.creates.count)", "updated": "\(plan.updates.count)",
         "pruned": "\(plan.prunes.count)", "unchanged": "\(plan.unchanged)",
         "parsedFiles": "\(plan.parsedFiles)", "admitted": "\(plan.admitted)",
+        "reused": "\(plan.reused)",
       ])
     await recordEvents(sync, spec, outcome, plan: plan)
     if !plan.isEmpty { return outcome }
     return await finish(
-      sync, spec, outcome, plan: plan, repository: repository, digest: snapshot.treeID)
+      sync, spec, outcome, plan: plan, repository: repository, digest: treeID)
+  }
+
+  /// The plan of a revision whose tree is the one the last clean plan applied, when
+  /// nothing it depends on moved since: the Sync, its GitRepository, the configuration
+  /// admission reads and every settled object. Nothing is read from Git but the tree id.
+  func unchangedPlan(
+    _ sync: Object, _ repository: Object, _ mirror: GitMirror, _ sha: String, _ spec: SyncSpec,
+    _ memory: inout SyncPlanMemory.Entry
+  ) -> (SyncPlan, String)? {
+    guard let clean = memory.clean, clean.sync == SyncPlanMemory.Identity(sync),
+      clean.repository == SyncPlanMemory.Identity(repository),
+      clean.inventory.count
+        == (sync.value[path: "status.inventory.entries"]?.listValue?.count ?? -1),
+      let tree = try? mirror.treeID(commit: sha, path: spec.path), tree == clean.treeID,
+      let start = try? store.revisionOnDisk(),
+      let mark = try? store.changeMark(of: SyncPlanMemory.markedResources), mark == clean.mark,
+      let changed = try? store.changedKeys(since: memory.revision),
+      !changed.contains(where: { clean.keys.contains($0) })
+    else { return nil }
+    memory.revision = start
+    var plan = SyncPlan()
+    plan.reused = true
+    plan.unchanged = clean.inventory.count
+    plan.inventory = clean.inventory
+    return (plan, tree)
   }
 
   /// Who last changed the object's content, from the audit trail: the newest write that is
@@ -179,6 +214,8 @@ public struct SyncReconciler: Sendable {
   ) async -> (SyncPlan, [SyncIssue]) {
     // Before any read: changes after this revision are looked at again by the next plan.
     let start = (try? store.revisionOnDisk()) ?? 0
+    memory.clean = nil
+    memory.planMark = try? store.changeMark(of: SyncPlanMemory.markedResources)
     var desired: [DesiredObject] = []
     var issues: [SyncIssue] = []
     var files: [String: SyncPlanMemory.ParsedFile] = [:]

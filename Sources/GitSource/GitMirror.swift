@@ -165,10 +165,14 @@ public final class GitMirror: Sendable {
   /// Every file under `path` (relative to the repository root; empty for the root) at the
   /// commit `sha` (40 hex digits) that `filter` accepts, with bytes and blob ids.
   /// Throws `.notFound` if the path does not exist or is not a directory.
-  public func snapshot(commit sha: String, path: String = "", filter: GitFileFilter = .manifests)
-    throws -> GitTreeSnapshot
-  {
-    try open().snapshot(commitSHA: sha, path: path, filter: filter)
+  ///
+  /// `known` maps paths to the blob ids whose bytes the caller already holds: a file whose
+  /// blob is the one named there comes with empty `content` instead of being read.
+  public func snapshot(
+    commit sha: String, path: String = "", filter: GitFileFilter = .manifests,
+    known: [String: String] = [:]
+  ) throws -> GitTreeSnapshot {
+    try open().snapshot(commitSHA: sha, path: path, filter: filter, known: known)
   }
 
   /// The id of the tree at `path` in commit `sha`, to skip work when it has not changed.

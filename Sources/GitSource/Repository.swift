@@ -255,25 +255,24 @@ final class Repository {
   }
 
   /// Every file under `path` at commit `sha` that `filter` accepts, with its bytes.
-  func snapshot(commitSHA sha: String, path: String, filter: GitFileFilter) throws
-    -> GitTreeSnapshot
-  {
+  func snapshot(
+    commitSHA sha: String, path: String, filter: GitFileFilter, known: [String: String] = [:]
+  ) throws -> GitTreeSnapshot {
     let path = Self.normalize(path: path)
     let tree = try tree(commitSHA: sha, path: path)
     defer { git_tree_free(tree) }
     var files: [GitFile] = []
     if path.isEmpty || !filter.ignore.isExcluded(path, isDirectory: true) {
-      try walk(tree, prefix: path, filter: filter, into: &files)
+      try walk(tree, prefix: path, filter: filter, known: known, into: &files)
     }
     return GitTreeSnapshot(
       commitSHA: sha, path: path, treeID: git_tree_id(tree).pointee.hex, files: files)
   }
 
   private func walk(
-    _ tree: OpaquePointer, prefix: String, filter: GitFileFilter, into files: inout [GitFile]
-  )
-    throws
-  {
+    _ tree: OpaquePointer, prefix: String, filter: GitFileFilter, known: [String: String],
+    into files: inout [GitFile]
+  ) throws {
     let count = git_tree_entrycount(tree)
     for index in 0..<count {
       guard let entry = git_tree_entry_byindex(tree, index) else { continue }
@@ -290,7 +289,7 @@ final class Repository {
           throw GitError.fromLibgit2(code: code, operation: "read tree \(entryPath)")
         }
         defer { git_tree_free(subtree) }
-        try walk(subtree, prefix: entryPath, filter: filter, into: &files)
+        try walk(subtree, prefix: entryPath, filter: filter, known: known, into: &files)
       } else if type == GIT_OBJECT_BLOB {
         // Symbolic links hold a target path, not content; submodules are commits.
         if git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK { continue }
@@ -299,7 +298,9 @@ final class Repository {
           continue
         }
         let id = git_tree_entry_id(entry)!
-        files.append(GitFile(path: entryPath, blobID: id.pointee.hex, content: try blob(id)))
+        let hex = id.pointee.hex
+        let content = known[entryPath] == hex ? [] : try blob(id)
+        files.append(GitFile(path: entryPath, blobID: hex, content: content))
       }
     }
   }

@@ -49,10 +49,21 @@ public struct GitRepositoryReconciler: Sendable {
     }
     let timeout = Duration.seconds(parsing: repository.spec?["timeout"]?.stringValue ?? "") ?? 60
     do {
+      let started = ContinuousClock.now
       let credentials = try await credentials(for: repository)
-      _ = try await mirror.fetch(credentials: credentials, timeout: .seconds(timeout))
+      let summary = try await mirror.fetch(credentials: credentials, timeout: .seconds(timeout))
       let revision = try mirror.resolve(Self.reference(repository.spec))
+      let fetched = ContinuousClock.now - started
       await write(repository, revision: revision, commit: revision.commit, failure: nil)
+      if summary.cloned || !summary.updatedReferences.isEmpty {
+        logger.info(
+          "fetched",
+          metadata: [
+            "repository": "\(repository.namespace ?? "")/\(repository.name ?? "")",
+            "revision": "\(revision.artifactRevision)", "fetchMs": "\(fetched.milliseconds)",
+            "objects": "\(summary.receivedObjects)",
+          ])
+      }
       return revision.artifactRevision
     } catch let error as GitError {
       let reason: String

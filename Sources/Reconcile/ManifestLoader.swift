@@ -40,6 +40,11 @@ public struct ManifestLoader: Sendable {
           SyncIssue(file: file.path, line: p.line, column: p.column, message: "\(error)"))
       }
     }
-    return SyncPlanMemory.ParsedFile(blobID: file.blobID, objects: objects, issues: issues)
+    return SyncPlanMemory.ParsedFile(
+      blobID: file.blobID, objects: objects, issues: issues,
+      declaresCRD: objects.contains {
+        $0.object.kind == "CustomResourceDefinition"
+          && $0.object.gvk.group == "apiextensions.k8s.io"
+      })
   }
 }

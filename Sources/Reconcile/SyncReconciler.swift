@@ -72,6 +72,10 @@ public struct SyncReconciler: Sendable {
     }
     let memoryID = "\(sync.namespace ?? "")/\(sync.name ?? "")"
     var memory = self.memory.entry(memoryID)
+    let clock = ContinuousClock()
+    let started = clock.now
+    var read = Duration.zero
+    var planned = Duration.zero
     let treeID: String
     let plan: SyncPlan
     var issues: [SyncIssue] = []
@@ -80,7 +84,9 @@ public struct SyncReconciler: Sendable {
     } else {
       let snapshot: GitTreeSnapshot
       do {
-        snapshot = try mirror.snapshot(commit: sha, path: spec.path)
+        // Files parsed before (same path, same blob) are not read again.
+        snapshot = try mirror.snapshot(
+          commit: sha, path: spec.path, known: memory.files.mapValues(\.blobID))
       } catch {
         return await finish(
           sync, spec,
@@ -89,8 +95,10 @@ public struct SyncReconciler: Sendable {
             issues: [SyncIssue(message: "cannot read path \"\(spec.path)\": \(error)")]))
       }
       treeID = snapshot.treeID
+      read = clock.now - started
       (plan, issues) = await self.plan(sync, spec, snapshot, revision: artifact, memory: &memory)
     }
+    planned = clock.now - started - read
     guard issues.isEmpty else {
       self.memory.store(memoryID, memory)
       return await finish(sync, spec, .failed(revision: artifact, issues: issues))
@@ -153,12 +161,77 @@ public struct SyncReconciler: Sendable {
         "created": "\(plan.creates.count)", "updated": "\(plan.updates.count)",
         "pruned": "\(plan.prunes.count)", "unchanged": "\(plan.unchanged)",
         "parsedFiles": "\(plan.parsedFiles)", "admitted": "\(plan.admitted)",
-        "reused": "\(plan.reused)",
+        "reused": "\(plan.reused)", "readMs": "\(read.milliseconds)",
+        "planMs": "\(planned.milliseconds)",
+        "applyMs": "\((clock.now - started - read - planned).milliseconds)",
       ])
     await recordEvents(sync, spec, outcome, plan: plan)
     if !plan.isEmpty { return outcome }
     return await finish(
       sync, spec, outcome, plan: plan, repository: repository, digest: treeID)
+  }
+
+  /// Types one file's objects for `sync`: kind lookup (the store's kinds and the
+  /// revision's CRDs), namespace defaulting, basic validation, the tenant boundary, and the
+  /// Sync's ownership labels and annotation.
+  static func type(
+    _ objects: [DesiredObject], registry: TypeRegistry, revisionTypes: TypeRegistry,
+    sync: Object, spec: SyncSpec
+  ) -> SyncPlanMemory.TypedFile {
+    let me = "\(sync.namespace ?? "")/\(sync.name ?? "")"
+    var typed: [SyncPlanMemory.TypedObject] = []
+    var issues: [SyncIssue] = []
+    for var d in objects {
+      let gvk = d.object.gvk
+      guard let type = registry.type(for: gvk) ?? revisionTypes.type(for: gvk) else {
+        issues.append(
+          d.issue(
+            "no matches for kind \"\(gvk.kind)\" in version \"\(gvk.apiVersion)\"", at: "kind"))
+        continue
+      }
+      if type.namespaced {
+        if (d.object.namespace ?? "").isEmpty {
+          d.object.namespace = spec.targetNamespace ?? "default"
+        }
+      } else {
+        d.object.namespace = nil
+      }
+      for e in d.object.validateBasics() {
+        issues.append(d.issue(e.description, at: e.field))
+      }
+      if let allowed = spec.allowedKinds,
+        !allowed.contains(type.kind) && !allowed.contains("\(type.group)/\(type.kind)")
+      {
+        issues.append(
+          d.issue("kind \(type.kind) is not allowed for Sync \(me) (allowedKinds)", at: "kind"))
+      }
+      if let allowed = spec.allowedNamespaces {
+        if type.namespaced, let ns = d.object.namespace, !allowed.contains(ns) {
+          issues.append(
+            d.issue(
+              "namespace \"\(ns)\" is outside Sync \(me)'s allowed namespaces \(allowed)",
+              at: "metadata.namespace"))
+        } else if !type.namespaced, spec.allowedKinds == nil {
+          issues.append(
+            d.issue("cluster-scoped \(type.kind) is not allowed for Sync \(me)", at: "kind"))
+        }
+      }
+      var labels = d.object.labels
+      labels[SyncLabels.syncName] = sync.name ?? ""
+      labels[SyncLabels.syncNamespace] = sync.namespace ?? ""
+      d.object.labels = labels
+      var annotations = d.object.annotations
+      annotations[SyncLabels.owner] = me
+      d.object.annotations = annotations
+      typed.append(
+        SyncPlanMemory.TypedObject(
+          desired: d, type: type, id: inventoryID(d.object),
+          key: ObjectKey(
+            type.groupResource, namespace: d.object.namespace, name: d.object.name ?? ""),
+          origin: SyncPlanMemory.Origin(file: d.file, blobID: d.blobID, index: d.document.index),
+          kindKey: "\(type.group)/\(type.kind)"))
+    }
+    return SyncPlanMemory.TypedFile(objects: typed, issues: issues)
   }
 
   /// The plan of a revision whose tree is the one the last clean plan applied, when
@@ -216,11 +289,12 @@ public struct SyncReconciler: Sendable {
     let start = (try? store.revisionOnDisk()) ?? 0
     memory.clean = nil
     memory.planMark = try? store.changeMark(of: SyncPlanMemory.markedResources)
-    var desired: [DesiredObject] = []
     var issues: [SyncIssue] = []
     var files: [String: SyncPlanMemory.ParsedFile] = [:]
     let loader = ManifestLoader()
     var parsedFiles = 0
+    var crdFiles: [String] = []
+    var revisionTypes = TypeRegistry()
     for file in snapshot.files {
       let parsed: SyncPlanMemory.ParsedFile
       if let known = memory.files[file.path], known.blobID == file.blobID {
@@ -230,76 +304,57 @@ public struct SyncReconciler: Sendable {
         parsedFiles += 1
       }
       files[file.path] = parsed
-      desired += parsed.objects
       issues += parsed.issues
+      guard parsed.declaresCRD else { continue }
+      // Kinds this revision brings with it.
+      crdFiles.append("\(file.path):\(file.blobID)")
+      for d in parsed.objects
+      where d.object.gvk.group == "apiextensions.k8s.io"
+        && d.object.kind == "CustomResourceDefinition"
+      {
+        if let t = try? ResourceType(customResourceDefinition: d.object) {
+          revisionTypes.register(t)
+        }
+      }
     }
-    memory.files = files
     let registry = store.registry
     let me = "\(sync.namespace ?? "")/\(sync.name ?? "")"
-    // Kinds this revision brings with it.
-    var revisionTypes = TypeRegistry()
-    for d in desired
-    where d.object.gvk.group == "apiextensions.k8s.io"
-      && d.object.kind == "CustomResourceDefinition"
-    {
-      if let t = try? ResourceType(customResourceDefinition: d.object) { revisionTypes.register(t) }
+    let typing = SyncPlanMemory.Typing(
+      sync: SyncPlanMemory.Identity(sync), registry: registry, revisionCRDs: crdFiles)
+    let retype = memory.typing != typing
+    memory.typing = typing
+    var typed: [SyncPlanMemory.TypedObject] = []
+    for file in snapshot.files {
+      guard var parsed = files[file.path] else { continue }
+      if retype || parsed.typed == nil {
+        parsed.typed = Self.type(
+          parsed.objects, registry: registry, revisionTypes: revisionTypes, sync: sync,
+          spec: spec)
+        files[file.path] = parsed
+      }
+      guard let t = parsed.typed else { continue }
+      issues += t.issues
+      typed += t.objects
     }
-    var seen: [String: DesiredObject] = [:]
-    var typed: [(DesiredObject, ResourceType)] = []
-    for var d in desired {
-      let gvk = d.object.gvk
-      guard let type = registry.type(for: gvk) ?? revisionTypes.type(for: gvk) else {
-        issues.append(
-          d.issue(
-            "no matches for kind \"\(gvk.kind)\" in version \"\(gvk.apiVersion)\"", at: "kind"))
+    memory.files = files
+    // One object per identity.
+    var seen: [String: Int] = [:]
+    var unique: [SyncPlanMemory.TypedObject] = []
+    unique.reserveCapacity(typed.count)
+    for t in typed {
+      if let first = seen[t.id] {
+        let d = unique[first].desired
+        issues.append(t.desired.issue("\(t.desired.label) is also declared at \(d.file):\(d.line)"))
         continue
       }
-      if type.namespaced {
-        if (d.object.namespace ?? "").isEmpty {
-          d.object.namespace = spec.targetNamespace ?? "default"
-        }
-      } else {
-        d.object.namespace = nil
-      }
-      for e in d.object.validateBasics() {
-        issues.append(d.issue(e.description, at: e.field))
-      }
-      if let allowed = spec.allowedKinds,
-        !allowed.contains(type.kind) && !allowed.contains("\(type.group)/\(type.kind)")
-      {
-        issues.append(
-          d.issue("kind \(type.kind) is not allowed for Sync \(me) (allowedKinds)", at: "kind"))
-      }
-      if let allowed = spec.allowedNamespaces {
-        if type.namespaced, let ns = d.object.namespace, !allowed.contains(ns) {
-          issues.append(
-            d.issue(
-              "namespace \"\(ns)\" is outside Sync \(me)'s allowed namespaces \(allowed)",
-              at: "metadata.namespace"))
-        } else if !type.namespaced, spec.allowedKinds == nil {
-          issues.append(
-            d.issue("cluster-scoped \(type.kind) is not allowed for Sync \(me)", at: "kind"))
-        }
-      }
-      let id = inventoryID(d.object)
-      if let first = seen[id] {
-        issues.append(d.issue("\(d.label) is also declared at \(first.file):\(first.line)"))
-        continue
-      }
-      seen[id] = d
-      var labels = d.object.labels
-      labels[SyncLabels.syncName] = sync.name ?? ""
-      labels[SyncLabels.syncNamespace] = sync.namespace ?? ""
-      d.object.labels = labels
-      var annotations = d.object.annotations
-      annotations[SyncLabels.owner] = me
-      d.object.annotations = annotations
-      typed.append((d, type))
+      seen[t.id] = unique.count
+      unique.append(t)
     }
-    desired = typed.map(\.0)
     // Admission, as the Sync's identity, against the live configuration plus this revision's.
     let storeConfiguration = await admissionContexts.storeObjects(store)
-    let ids = Set(desired.map { inventoryID($0.object) })
+    let configurationTypes = Set(AdmissionContextCache.configurationResources)
+    let ids = Set(
+      unique.lazy.filter { configurationTypes.contains($0.type.groupResource) }.map(\.id))
     var configuration = storeConfiguration.filter { !ids.contains($0.id) }.map(\.value)
     // Of this revision, only what admission reads: configuration kinds and the kinds that
     // policies take parameters from (the set is searched linearly, so passing every object
@@ -309,16 +364,17 @@ public struct SyncReconciler: Sendable {
       "admissionregistration.k8s.io/ValidatingAdmissionPolicy",
       "admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding", "/Namespace",
     ]
-    for o in configuration + desired.map(\.object.value)
-    where o["kind"]?.stringValue == "ValidatingAdmissionPolicy" {
+    let policyKind = "admissionregistration.k8s.io/ValidatingAdmissionPolicy"
+    let policies =
+      configuration.filter { $0["kind"]?.stringValue == "ValidatingAdmissionPolicy" }
+      + unique.filter { $0.kindKey == policyKind }.map(\.desired.object.value)
+    for o in policies {
       guard let kind = o["spec"]?["paramKind"] else { continue }
       let gvk = GroupVersionKind(
         apiVersion: kind["apiVersion"]?.stringValue ?? "", kind: kind["kind"]?.stringValue ?? "")
       read.insert("\(gvk.group)/\(gvk.kind)")
     }
-    configuration += desired.filter {
-      read.contains("\($0.object.gvk.group)/\($0.object.kind ?? "")")
-    }.map(\.object.value)
+    configuration += unique.filter { read.contains($0.kindKey) }.map(\.desired.object.value)
     func makeContext(_ key: AdmissionContextCache.Key) -> AdmissionContextCache.Context {
       let source = AdmissionObjectSet(configuration)
       return AdmissionContextCache.Context(
@@ -359,17 +415,14 @@ public struct SyncReconciler: Sendable {
     plan.parsedFiles = parsedFiles
     var inventory: [Value] = []
     let lastApplied = sync.value[path: "status.lastAppliedRevision"]?.stringValue
-    for (d, type) in typed {
-      let key = ObjectKey(
-        type.groupResource, namespace: d.object.namespace, name: d.object.name ?? "")
-      let id = inventoryID(d.object)
-      let origin = SyncPlanMemory.Origin(file: d.file, blobID: d.blobID, index: d.document.index)
-      if let s = settled[id], s.origin == origin, s.key == key, !dirty.contains(key) {
+    for t in unique {
+      if let s = settled[t.id], s.origin == t.origin, s.key == t.key, !dirty.contains(t.key) {
         plan.unchanged += 1
-        inventory.append(["id": .string(id), "v": .string(d.object.gvk.version)])
-        memory.settled[id] = s
+        inventory.append(["id": .string(t.id), "v": .string(t.desired.object.gvk.version)])
+        memory.settled[t.id] = s
         continue
       }
+      let (d, type, key, id, origin) = (t.desired, t.type, t.key, t.id, t.origin)
       plan.admitted += 1
       var live: Object?
       do {
@@ -489,5 +542,12 @@ extension SyncReconciler.Outcome {
     case .suspended: return "suspended"
     case .waiting: return "waiting"
     }
+  }
+}
+
+extension Duration {
+  /// Whole milliseconds, for logs.
+  var milliseconds: Int64 {
+    components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
   }
 }

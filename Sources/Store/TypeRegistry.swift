@@ -2,7 +2,7 @@ import Objects
 
 /// The kinds the store serves: built-ins plus every registered CRD kind. A value type:
 /// the store holds the current registry and hands out snapshots.
-public struct TypeRegistry: Sendable {
+public struct TypeRegistry: Sendable, Equatable {
   private var byResource: [GroupResource: ResourceType] = [:]
   private var byKind: [String: GroupResource] = [:]  // "group/Kind"
 

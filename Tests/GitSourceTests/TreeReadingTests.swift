@@ -36,6 +36,12 @@ import Testing
 
     let root = try mirror.snapshot(commit: sha)
     #expect(root.files.count == 6)
+    // Blobs the caller already holds come without content; a stale id is read.
+    let known = try mirror.snapshot(
+      commit: sha, path: "clusters/prod",
+      known: ["clusters/prod/app.yaml": app.blobID, "clusters/prod/db.yml": app.blobID])
+    #expect(known.files.map(\.content.count) == [0, 8, 3, 8])
+    #expect(known.files.map(\.blobID) == prod.files.map(\.blobID))
     let everything = try mirror.snapshot(commit: sha, path: "clusters/prod", filter: .all)
     #expect(Self.paths(everything).contains("clusters/prod/README.md"))
   }

@@ -30,7 +30,7 @@ public final class RBACAuthorizer: Sendable {
   public let defaults: [Object]
   /// The last policy read, and what the store looked like then (a change mark of the RBAC
   /// kinds, or the revision on stores without marks).
-  private let current = Mutex<(policy: RBACPolicy, mark: ChangeMark)?>(nil)
+  private let current = Mutex<(policy: RBACPolicy, mark: ChangeMark, checkedAt: Int64)?>(nil)
 
   /// An authorizer over `store`'s RBAC objects and `defaults` (kube's bootstrap roles and
   /// bindings unless told otherwise).
@@ -43,11 +43,21 @@ public final class RBACAuthorizer: Sendable {
   /// written since the last read.
   public func policy() async throws(StoreError) -> RBACPolicy {
     let revision = try await store.currentRevision()
+    // No write at all since the last check: nothing to look at (no query per request).
+    if let cached = current.withLock({ $0 }), cached.checkedAt == revision {
+      return cached.policy
+    }
     // Read before listing: a write in between makes the next call read again.
     let mark =
       try (store as? SQLiteStore)?.changeMark(of: Self.resources)
       ?? ChangeMark(newest: [revision], compacted: -1)
-    if let cached = current.withLock({ $0 }), cached.mark == mark { return cached.policy }
+    if let policy = current.withLock({ cached -> RBACPolicy? in
+      guard let c = cached, c.mark == mark else { return nil }
+      cached = (c.policy, mark, revision)
+      return c.policy
+    }) {
+      return policy
+    }
     var stored: [Object] = []
     for resource in Self.resources {
       stored += try await store.list(resource, ListOptions()).items
@@ -56,7 +66,7 @@ public final class RBACAuthorizer: Sendable {
     let replaced = Set(stored.map(key))
     let objects = defaults.filter { !replaced.contains(key($0)) } + stored
     let policy = RBACPolicy(revision: revision, objects: objects)
-    current.withLock { $0 = (policy, mark) }
+    current.withLock { $0 = (policy, mark, revision) }
     return policy
   }
 

@@ -17,6 +17,10 @@ struct SQLiteTransaction: StoreTransaction {
   private(set) var registryChanged = false
   /// Set when a change leaves work for the garbage collector.
   private(set) var collectorNeeded = false
+  /// Namespaces found active by an earlier write of this transaction (a Sync creating
+  /// 10,000 objects read and decoded their Namespace 10,000 times); any write to one of
+  /// them drops it from here.
+  private var activeNamespaces: Set<String> = []
 
   init(db: Database, registry: TypeRegistry, revision: Int64, context: WriteContext, now: Double) {
     self.db = db
@@ -44,7 +48,10 @@ struct SQLiteTransaction: StoreTransaction {
       errors.append(.required("metadata.namespace"))
     }
     guard errors.isEmpty else { throw .invalid(key(type, object), errors) }
-    if type.namespaced, let namespace = object.namespace { try requireNamespace(namespace) }
+    if type.namespaced, let namespace = object.namespace, !activeNamespaces.contains(namespace) {
+      try requireNamespace(namespace)
+      activeNamespaces.insert(namespace)
+    }
     if (object.name ?? "").isEmpty {
       object.name = try generateName(type, object)
     }
@@ -355,6 +362,7 @@ struct SQLiteTransaction: StoreTransaction {
       }
       try record(old == nil ? .added : .modified, key, object, data, verb: verb)
     }
+    if key.resource == BuiltinTypes.namespaces { activeNamespaces.remove(key.name) }
     changes.append(
       CommittedChange(
         kind: old == nil ? .added : .modified, resource: key.resource, object: object, old: old,
@@ -390,6 +398,7 @@ struct SQLiteTransaction: StoreTransaction {
       }
       registryChanged = true
     }
+    if key.resource == BuiltinTypes.namespaces { activeNamespaces.remove(key.name) }
     changes.append(
       CommittedChange(
         kind: .deleted, resource: key.resource, object: object, old: last, revision: revision))

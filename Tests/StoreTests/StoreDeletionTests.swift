@@ -128,6 +128,35 @@ import Testing
     }
   }
 
+  /// A transaction remembers the Namespaces it found active, but not past a write to one:
+  /// deleting a Namespace and then creating into it in the same transaction still fails,
+  /// and nothing of the transaction is kept.
+  @Test func namespaceDeletedInTheSameTransactionRefusesNewContent() async throws {
+    let f = try StoreFixture()
+    try await f.namespace("team")
+    func configMap(_ name: String) -> Object {
+      Object(apiVersion: "v1", kind: "ConfigMap", name: name, namespace: "team")
+    }
+    let error = await storeError {
+      _ = try await f.store.transaction(context: f.admin) { tx throws(StoreError) in
+        _ = try tx.create(configMap("a"))
+        _ = try tx.delete(
+          ObjectKey(namespaces, namespace: nil, name: "team"), options: DeleteOptions())
+        _ = try tx.create(configMap("b"))
+      }
+    }
+    #expect(error != nil)
+    let left = try await f.store.list(configMaps, ListOptions(namespace: "team"))
+    #expect(left.items.isEmpty)
+    #expect(
+      try await f.store.get(ObjectKey(namespaces, namespace: nil, name: "team")).name == "team")
+    // Many objects into one Namespace in one transaction: all land.
+    _ = try await f.store.transaction(context: f.admin) { tx throws(StoreError) in
+      for i in 0..<50 { _ = try tx.create(configMap("c\(i)")) }
+    }
+    #expect(try await f.store.list(configMaps, ListOptions(namespace: "team")).items.count == 50)
+  }
+
   @Test func precondition() async throws {
     let f = try StoreFixture()
     try await f.namespace("default")

@@ -34,6 +34,13 @@ public final class APIHandler: Sendable {
   let rbac: RBACAuthorizer?
   /// Issues ServiceAccount tokens (the `token` subresource) when set.
   let serviceAccountTokens: ServiceAccountTokens?
+  /// Answers `GET` of a read-only subresource the daemon adds to a kind (such as
+  /// `syncs/manifests`) with the document to serve; it throws `StoreError.notFound` for an
+  /// object that does not exist. Authorized as the subresource, like any other.
+  public typealias SubresourceReader =
+    @Sendable (_ namespace: String?, _ name: String) async throws -> Value
+  /// The read-only subresources, by kind and subresource name.
+  let subresourceReaders: [SubresourceName: SubresourceReader]
 
   public init(
     store: SQLiteStore, chain: AdmissionChain = AdmissionChain(), serverAddress: String,
@@ -41,8 +48,9 @@ public final class APIHandler: Sendable {
     requestTimeout: Duration = .seconds(60), metrics: APIMetrics? = nil,
     webhook: Webhook? = nil, authorizer: RBACAuthorizer? = nil,
     serviceAccountTokens: ServiceAccountTokens? = nil, readiness: Readiness? = nil,
-    logger: Logger
+    subresourceReaders: [SubresourceName: SubresourceReader] = [:], logger: Logger
   ) {
+    self.subresourceReaders = subresourceReaders
     self.readiness = readiness
     self.serviceAccountTokens = serviceAccountTokens
     self.rbac = authorizer
@@ -219,6 +227,18 @@ public final class APIHandler: Sendable {
       do {
         return try await ResourceCall(handler: self, type: type, path: path, request: request)
           .createToken(tokens)
+      } catch let error as StoreError {
+        throw APIError.from(error, type: type)
+      }
+    }
+    if let sub = path.subresource, let name = path.name,
+      let reader = subresourceReaders[SubresourceName(type.groupResource, sub)]
+    {
+      guard request.method == "GET" else {
+        throw APIError.methodNotAllowed(request.method, "\(type.plural)/\(sub)")
+      }
+      do {
+        return .json(try await reader(path.namespace, name))
       } catch let error as StoreError {
         throw APIError.from(error, type: type)
       }

@@ -1,10 +1,7 @@
 import ArgumentParser
 import Foundation
-import GitSource
-import Logging
 import Objects
 import Reconcile
-import Store
 import YAML
 
 #if canImport(Glibc)
@@ -18,10 +15,12 @@ struct DriftCommand: AsyncParsableCommand {
     commandName: "drift",
     abstract: "Report the objects whose live content drifted from Git.",
     discussion: """
-      Reads each Sync's status.drift from the store (works while the daemon runs). For each \
+      Reads each Sync's status.drift from the store of --data-dir (works while the daemon \
+      runs) or from a running daemon's API (--server URL or --kubeconfig FILE). For each \
       drifted object it prints the changed field paths, who changed them (from the audit \
       trail), and a unified diff of the desired YAML (the manifest at the Sync's last \
-      applied revision, read from the daemon's git mirror) against the live YAML. Admission \
+      applied revision, read from the daemon's git mirror, through the API's syncs/manifests \
+      subresource when remote) against the live YAML. Admission \
       defaults are not applied to the desired side. When the manifest cannot be read, the \
       live values of the changed paths are printed instead.
 
@@ -29,6 +28,7 @@ struct DriftCommand: AsyncParsableCommand {
       """)
 
   @OptionGroup var location: StoreLocation
+  @OptionGroup var endpoint: APIEndpoint
 
   @Argument(help: "A Sync, as NAME or NAMESPACE/NAME; all when omitted.")
   var sync: String?
@@ -64,13 +64,9 @@ struct DriftCommand: AsyncParsableCommand {
 
   /// Every drifted object of the selected Syncs.
   func collect() async throws -> [DriftReport] {
-    let store = try location.open()
-    var syncs = try await store.list(SyncReconciler.syncs, ListOptions()).items
-    if let sync {
-      syncs = syncs.filter { "\($0.namespace ?? "")/\($0.name ?? "")" == sync || $0.name == sync }
-      if syncs.isEmpty { throw ValidationError("no Sync \(sync)") }
-    }
-    let registry = store.registry
+    let access = try endpoint.access(or: location)
+    let syncs = try await access.syncs(matching: sync)
+    if let sync, syncs.isEmpty { throw ValidationError("no Sync \(sync)") }
     var reports: [DriftReport] = []
     for sync in syncs {
       let entries = sync.value[path: "status.drift"]?.listValue ?? []
@@ -81,7 +77,7 @@ struct DriftCommand: AsyncParsableCommand {
           guard let id = e["id"]?.stringValue, let v = e["v"]?.stringValue else { return nil }
           return (id, v)
         }, uniquingKeysWith: { a, _ in a })
-      let desired = await desiredObjects(sync, store: store)
+      let desired = try await access.desired(sync)
       for entry in entries {
         guard let id = entry["id"]?.stringValue else { continue }
         var report = DriftReport(
@@ -92,13 +88,10 @@ struct DriftCommand: AsyncParsableCommand {
         if parts.count == 4 {
           report.object =
             "\(parts[3]) \(parts[0].isEmpty ? parts[1] : "\(parts[0])/\(parts[1])")"
-          if let version = versions[id],
-            let type = registry.type(
-              for: GroupVersionKind(group: parts[2], version: version, kind: parts[3]))
-          {
-            let key = ObjectKey(
-              type.groupResource, namespace: parts[0].isEmpty ? nil : parts[0], name: parts[1])
-            report.live = try? await store.get(key)
+          if let version = versions[id] {
+            report.live = try await access.live(
+              GroupVersionKind(group: parts[2], version: version, kind: parts[3]),
+              namespace: parts[0].isEmpty ? nil : parts[0], name: parts[1])
           }
         }
         report.desired = desired[id]
@@ -106,49 +99,6 @@ struct DriftCommand: AsyncParsableCommand {
       }
     }
     return reports
-  }
-
-  /// The objects the Sync's last applied revision declares, by inventory id, with the
-  /// namespace and ownership marks the reconciler gives them; empty when unreadable.
-  func desiredObjects(_ sync: Object, store: SQLiteStore) async -> [String: Object] {
-    guard let spec = try? SyncSpec(sync),
-      let revision = sync.value[path: "status.lastAppliedRevision"]?.stringValue,
-      let sha = revision.split(separator: ":").last.map(String.init), sha.count == 40
-    else { return [:] }
-    let key = ObjectKey(
-      GitRepositoryReconciler.repositories, namespace: spec.sourceNamespace ?? sync.namespace,
-      name: spec.sourceName)
-    guard let repository = try? await store.get(key) else { return [:] }
-    let directory = (location.path as NSString).deletingLastPathComponent
-    let reconciler = GitRepositoryReconciler(
-      store: store, mirrorsDirectory: (directory as NSString).appendingPathComponent("git"),
-      logger: Logger(label: "mooring.drift"))
-    guard let mirror = reconciler.mirror(for: repository), mirror.isCloned,
-      let snapshot = try? mirror.snapshot(commit: sha, path: spec.path)
-    else { return [:] }
-    let registry = BuiltinTypes.registry
-    let me = "\(sync.namespace ?? "")/\(sync.name ?? "")"
-    var out: [String: Object] = [:]
-    for d in ManifestLoader().load(snapshot).objects {
-      var object = d.object
-      let namespaced = registry.type(for: object.gvk)?.namespaced ?? true
-      if namespaced {
-        if (object.namespace ?? "").isEmpty { object.namespace = spec.targetNamespace ?? "default" }
-      } else {
-        object.namespace = nil
-      }
-      var labels = object.labels
-      labels[SyncLabels.syncName] = sync.name ?? ""
-      labels[SyncLabels.syncNamespace] = sync.namespace ?? ""
-      object.labels = labels
-      var annotations = object.annotations
-      annotations[SyncLabels.owner] = me
-      object.annotations = annotations
-      let id =
-        "\(object.namespace ?? "")_\(object.name ?? "")_\(object.gvk.group)_\(object.kind ?? "")"
-      out[id] = object
-    }
-    return out
   }
 }
 

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Objects
 import Reconcile
-import Store
 import YAML
 
 /// `mooring history SYNC`: the last revisions the Sync applied, newest first, with the
@@ -12,12 +11,14 @@ struct HistoryCommand: AsyncParsableCommand {
     commandName: "history",
     abstract: "Show the revisions a Sync applied (newest first) and what each changed.",
     discussion: """
-      Reads the Sync's status.history from the store (the last 10 applied revisions; works
-      while the daemon runs). To roll back, `git revert` the commit of the revision to undo
+      Reads the Sync's status.history (the last 10 applied revisions) from the store of
+      --data-dir (works while the daemon runs) or a running daemon's API (--server URL or
+      --kubeconfig FILE). To roll back, `git revert` the commit of the revision to undo
       and push: the revert is a new revision like any other.
       """)
 
   @OptionGroup var location: StoreLocation
+  @OptionGroup var endpoint: APIEndpoint
 
   @Argument(help: "The Sync, as NAME or NAMESPACE/NAME.")
   var sync: String
@@ -32,10 +33,7 @@ struct HistoryCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let store = try location.open()
-    let matches = try await store.list(SyncReconciler.syncs, ListOptions()).items.filter {
-      "\($0.namespace ?? "")/\($0.name ?? "")" == sync || $0.name == sync
-    }
+    let matches = try await endpoint.access(or: location).syncs(matching: sync)
     guard let item = matches.first else { throw ValidationError("no Sync \(sync)") }
     guard matches.count == 1 else {
       let names = matches.map { "\($0.namespace ?? "")/\($0.name ?? "")" }

@@ -143,7 +143,16 @@ extension ServeCommand {
           metadata: ["repository": "\(namespace)/\(name)", "status": "\(outcome.status)"])
         return (outcome.status, outcome.message)
       }, authorizer: rbac, serviceAccountTokens: serviceAccountTokens,
-      readiness: bootstrap == nil ? nil : Bootstrap.readiness(store: store), logger: logger)
+      readiness: bootstrap == nil ? nil : Bootstrap.readiness(store: store),
+      subresourceReaders: [
+        SubresourceName(SyncReconciler.syncs, "manifests"): { namespace, name in
+          let sync = try await store.get(
+            ObjectKey(SyncReconciler.syncs, namespace: namespace, name: name))
+          return await DesiredManifests(
+            store: store, mirrorsDirectory: (dataDir as NSString).appendingPathComponent("git")
+          ).list(of: sync)
+        }
+      ], logger: logger)
     let addressFile = (dataDir as NSString).appendingPathComponent("api-address")
     let scheme = insecureHTTP ? "http" : "https"
     return try APIServer(

@@ -9,9 +9,13 @@ import YAML
 struct StatusCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "status", abstract: "Show each Sync's revision, state and readiness.",
-    discussion: "Reads the store directly; works while the daemon runs.")
+    discussion: """
+      Reads the store of --data-dir directly (works while the daemon runs), or asks a \
+      running daemon's API with --server URL or --kubeconfig FILE.
+      """)
 
   @OptionGroup var location: StoreLocation
+  @OptionGroup var endpoint: APIEndpoint
 
   @Argument(help: "A Sync, as NAME or NAMESPACE/NAME; all when omitted.")
   var sync: String?
@@ -20,12 +24,8 @@ struct StatusCommand: AsyncParsableCommand {
   var output: String = "table"
 
   func run() async throws {
-    let store = try location.open()
-    var items = try await store.list(SyncReconciler.syncs, ListOptions()).items
-    if let sync {
-      items = items.filter { "\($0.namespace ?? "")/\($0.name ?? "")" == sync || $0.name == sync }
-      if items.isEmpty { throw ValidationError("no Sync \(sync)") }
-    }
+    let items = try await endpoint.access(or: location).syncs(matching: sync)
+    if let sync, items.isEmpty { throw ValidationError("no Sync \(sync)") }
     switch output {
     case "json":
       print(JSON.encode(.list(items.map(\.value)), pretty: true))
@@ -60,31 +60,25 @@ struct StatusCommand: AsyncParsableCommand {
 struct ReconcileCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "reconcile",
-    abstract: "Ask the running daemon to fetch the Sync's source and reconcile it now.")
+    abstract: "Ask the running daemon to fetch the Sync's source and reconcile it now.",
+    discussion: """
+      Marks the Sync and its GitRepository in the store of --data-dir (the daemon notices \
+      within moments), or through a running daemon's API with --server URL or --kubeconfig.
+      """)
 
   @OptionGroup var location: StoreLocation
+  @OptionGroup var endpoint: APIEndpoint
 
   @Argument(help: "The Sync, as NAME (in mooring-system) or NAMESPACE/NAME.")
   var sync: String
 
   func run() async throws {
-    let store = try location.open()
     let parts = sync.split(separator: "/").map(String.init)
     let (namespace, name) = parts.count == 2 ? (parts[0], parts[1]) : ("mooring-system", sync)
-    let context = WriteContext(actor: "mooring-cli", source: "mooring reconcile")
     let stamp =
       ISO8601DateFormatter().string(from: Date()) + "-\(UInt32.random(in: 0...UInt32.max))"
-    var object = try await store.get(
-      ObjectKey(SyncReconciler.syncs, namespace: namespace, name: name))
-    if let source = object.spec?["sourceRef"]?["name"]?.stringValue {
-      let key = ObjectKey(GitRepositoryReconciler.repositories, namespace: namespace, name: source)
-      if var repo = try? await store.get(key) {
-        repo.annotations[SyncLabels.requestedAt] = stamp
-        _ = try await store.update(repo, context: context)
-      }
-    }
-    object.annotations[SyncLabels.requestedAt] = stamp
-    _ = try await store.update(object, context: context)
+    try await endpoint.access(or: location).requestReconcile(
+      namespace: namespace, name: name, stamp: stamp)
     print("requested reconcile of Sync \(namespace)/\(name) at \(stamp)")
   }
 }

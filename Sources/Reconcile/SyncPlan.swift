@@ -53,6 +53,6 @@ func applyRank(_ object: Object) -> Int {
 }
 
 /// The inventory id of an object, in Flux's format `namespace_name_group_Kind`.
-func inventoryID(_ object: Object) -> String {
+public func inventoryID(_ object: Object) -> String {
   "\(object.namespace ?? "")_\(object.name ?? "")_\(object.gvk.group)_\(object.kind ?? "")"
 }

@@ -127,6 +127,38 @@ import Testing
     #expect(lines.contains("   size: \"3\"") || lines.contains("   size: '3'"), "\(text.stdout)")
     #expect(!lines.contains { $0.hasPrefix("-") && $0.contains("tier") })
 
+    // The same report through the daemon's API (a kubeconfig from `mooring kubeconfig`):
+    // the desired side comes from the daemon's `syncs/manifests` subresource.
+    let kubeconfig = dir.path + "/kubeconfig"
+    let config = try MooringCommand.run(["kubeconfig", "--data-dir", data])
+    try config.stdout.write(toFile: kubeconfig, atomically: true, encoding: .utf8)
+    let remote = try MooringCommand.run(["drift", "--kubeconfig", kubeconfig])
+    #expect(remote.status == 1, "\(remote.stderr)")
+    #expect(remote.stdout == text.stdout, "\(remote.stdout)\n\(remote.stderr)")
+    let remoteStatus = try MooringCommand.run(["status", "apps", "--kubeconfig", kubeconfig])
+    #expect(remoteStatus.status == 0, "\(remoteStatus.stderr)")
+    #expect(remoteStatus.stdout.contains("OutOfSync"), "\(remoteStatus.stdout)")
+    let remoteHistory = try MooringCommand.run(
+      ["history", "mooring-system/apps", "--kubeconfig", kubeconfig, "-o", "json"])
+    #expect(remoteHistory.status == 0, "\(remoteHistory.stderr)")
+    let entries = try JSON.decode(remoteHistory.stdout).listValue ?? []
+    #expect(entries.first?["revision"]?.stringValue == GitWorkspace.revision(first))
+    let address = try String(contentsOfFile: data + "/api-address", encoding: .utf8)
+    let stranger = try MooringCommand.run([
+      "drift", "--server", address, "--certificate-authority", data + "/serving.crt",
+      "--token", "not-a-token",
+    ])
+    #expect(stranger.status == 2, "an error: \(stranger.stdout)")
+    #expect(stranger.stderr.contains("401"), "\(stranger.stderr)")
+    let untrusted = try MooringCommand.run(["status", "--server", address])
+    #expect(untrusted.status != 0)
+    #expect(untrusted.stderr.contains("--certificate-authority"), "\(untrusted.stderr)")
+    let requested = try MooringCommand.run(["reconcile", "apps", "--kubeconfig", kubeconfig])
+    #expect(requested.status == 0, "\(requested.stderr)")
+    let marked = try await store.get(appsKey)
+    #expect(marked.annotations["gitops.mooring.dev/reconcile-requested-at"] != nil)
+    #expect(marked.value[path: "status.drift"]?.listValue?.count == 2, "still reported")
+
     #expect(json.status == 1, "\(json.stderr)")
     let reports = try JSON.decode(json.stdout).listValue ?? []
     #expect(reports.count == 2)

@@ -93,7 +93,11 @@ let package = Package(
     .testTarget(name: "YAMLTests", dependencies: ["YAML", "Objects"]),
     .testTarget(name: "CRE2Tests", dependencies: ["CRE2", "CGit2"]),
     .testTarget(name: "CELTests", dependencies: ["CEL", "Objects", "TestSupport"]),
-    .testTarget(name: "StoreTests", dependencies: ["Store", "Objects", "YAML"]),
+    .testTarget(
+      name: "StoreTests",
+      dependencies: [
+        "Store", "Objects", "YAML", .product(name: "GRDB", package: "GRDB.swift"),
+      ]),
     .testTarget(name: "AdmissionTests", dependencies: ["Admission", "CEL", "YAML", "Objects"]),
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "TestSupport"]),

@@ -24,9 +24,8 @@ struct ListQuery {
     var items: [Object] = []
     var more = false
     var h = 0
-    let rows = try Row.fetchCursor(
-      db, sql: scanSQL(at: revision < current ? revision : nil).0,
-      arguments: scanSQL(at: revision < current ? revision : nil).1)
+    let (sql, arguments) = try scanSQL(at: revision < current ? revision : nil)
+    let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
     var pending = try rows.next()
     // Merge current rows unchanged since `revision` with reconstructed states, by key.
     while true {
@@ -65,28 +64,35 @@ struct ListQuery {
 
   /// The scan of current rows (unchanged since `revision` when given), after the token's
   /// key, with the namespace, exact name and one label requirement pushed into SQL.
-  private func scanSQL(at revision: Int64?) -> (String, StatementArguments) {
-    // With a label pushed down, order and continue on the labels row's key (equal through
-    // the join) so SQLite walks the labels index instead of every object.
-    let t = pushedLabel == nil ? "o" : "l"
+  private func scanSQL(at revision: Int64?) throws -> (String, StatementArguments) {
     var args: StatementArguments = [filter.resource.group, filter.resource.resource]
     var sql: String
     var conditions: [String] = []
     if let requirement = pushedLabel {
       let marks = Array(repeating: "?", count: requirement.values.count).joined(separator: ", ")
+      // Few matches: find them through the labels index, then sort them by key. Many:
+      // walk the kind's objects in key order and probe each one's labels, which stops at
+      // the page's limit instead of sorting every match for every page.
+      let values = StatementArguments([requirement.key] + requirement.values)
+      let matches =
+        try Int.fetchOne(
+          db, sql: "SELECT count(*) FROM labels WHERE key = ? AND value IN (\(marks))",
+          arguments: values) ?? 0
+      let join =
+        matches <= Self.labelDrivenLimit
+        ? "labels l CROSS JOIN objects o ON o.id = l.obj"
+        : "objects o CROSS JOIN labels l ON l.obj = o.id"
       sql = """
-        SELECT o.namespace, o.name, o.rv, o.data FROM labels l JOIN objects o
-        ON o.grp = l.grp AND o.resource = l.resource AND o.namespace = l.namespace
-        AND o.name = l.name WHERE l.grp = ? AND l.resource = ? AND l.key = ?
-        AND l.value IN (\(marks))
+        SELECT o.namespace, o.name, o.rv, o.data FROM \(join)
+        WHERE o.grp = ? AND o.resource = ? AND l.key = ? AND l.value IN (\(marks))
         """
-      _ = args.append(contentsOf: StatementArguments([requirement.key] + requirement.values))
+      _ = args.append(contentsOf: values)
     } else {
       sql =
         "SELECT o.namespace, o.name, o.rv, o.data FROM objects o WHERE o.grp = ? AND o.resource = ?"
     }
     if let ns = filter.namespace ?? filter.fields.requiresExactMatch("metadata.namespace") {
-      conditions.append("\(t).namespace = ?")
+      conditions.append("o.namespace = ?")
       _ = args.append(contentsOf: [ns])
     }
     if let name = filter.fields.requiresExactMatch("metadata.name") {
@@ -94,7 +100,7 @@ struct ListQuery {
       _ = args.append(contentsOf: [name])
     }
     if let token {
-      conditions.append("(\(t).namespace, \(t).name) > (?, ?)")
+      conditions.append("(o.namespace, o.name) > (?, ?)")
       _ = args.append(contentsOf: [token.namespace, token.name])
     }
     if let revision {
@@ -102,9 +108,12 @@ struct ListQuery {
       _ = args.append(contentsOf: [revision])
     }
     for c in conditions { sql += " AND " + c }
-    sql += " ORDER BY \(t).namespace, \(t).name"
+    sql += " ORDER BY o.namespace, o.name"
     return (sql, args)
   }
+
+  /// Up to this many label rows match, a list starts from the labels index.
+  static let labelDrivenLimit = 5_000
 
   /// The first equality or set requirement, answered by the labels index.
   private var pushedLabel: LabelSelector.Requirement? {

@@ -78,8 +78,7 @@ extension SQLiteStore {
           db,
           sql: """
             SELECT COUNT(*) FROM labels l WHERE NOT EXISTS (SELECT 1 FROM objects o
-            WHERE o.grp = l.grp AND o.resource = l.resource AND o.namespace = l.namespace
-            AND o.name = l.name)
+            WHERE o.id = l.obj)
             """) ?? 0
       if orphanLabels > 0 { problems.append("\(orphanLabels) label rows without their object") }
       return problems

@@ -326,27 +326,27 @@ struct SQLiteTransaction: StoreTransaction {
     let deleting = object.deletionTimestamp != nil
     let data = StoredObject.encode(object)
     try sql {
-      try db.cachedStatement(
-        sql: """
-          INSERT INTO objects (grp, resource, namespace, name, uid, rv, deleting, data)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-          ON CONFLICT (grp, resource, namespace, name) DO UPDATE SET
-            uid = excluded.uid, rv = excluded.rv, deleting = excluded.deleting,
-            data = excluded.data
-          """
-      ).execute(arguments: [
-        g, r, ns, key.name, uid, revision, deleting, data,
-      ])
+      let id = try Int64.fetchOne(
+        db.cachedStatement(
+          sql: """
+            INSERT INTO objects (grp, resource, namespace, name, uid, rv, deleting, data)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (grp, resource, namespace, name) DO UPDATE SET
+              uid = excluded.uid, rv = excluded.rv, deleting = excluded.deleting,
+              data = excluded.data
+            RETURNING id
+            """),
+        arguments: [g, r, ns, key.name, uid, revision, deleting, data])
       let labels = object.value[path: WatchFilter.labelsPath]
-      if old == nil || old?.value[path: WatchFilter.labelsPath] != labels {
-        if old != nil { try deleteRows("labels", g, r, ns, key.name) }
+      if let id, old == nil || old?.value[path: WatchFilter.labelsPath] != labels {
+        if old != nil {
+          try db.cachedStatement(sql: "DELETE FROM labels WHERE obj = ?").execute(arguments: [id])
+        }
         let insert = try db.cachedStatement(
-          sql:
-            "INSERT INTO labels (grp, resource, namespace, name, key, value) VALUES (?, ?, ?, ?, ?, ?)"
-        )
+          sql: "INSERT INTO labels (obj, key, value) VALUES (?, ?, ?)")
         for (k, v) in labels?.mapValue ?? ValueMap() {
           guard case .string(let s) = v else { continue }
-          try insert.execute(arguments: [g, r, ns, key.name, k, s])
+          try insert.execute(arguments: [id, k, s])
         }
       }
       let owners = object.value[path: "metadata.ownerReferences"]
@@ -382,8 +382,16 @@ struct SQLiteTransaction: StoreTransaction {
     let g = key.resource.group
     let r = key.resource.resource
     try sql {
-      try deleteRows("objects", g, r, ns, key.name)
-      try deleteRows("labels", g, r, ns, key.name)
+      let id = try Int64.fetchOne(
+        db.cachedStatement(
+          sql: """
+            DELETE FROM objects WHERE grp = ? AND resource = ? AND namespace = ? AND name = ?
+            RETURNING id
+            """),
+        arguments: [g, r, ns, key.name])
+      if let id {
+        try db.cachedStatement(sql: "DELETE FROM labels WHERE obj = ?").execute(arguments: [id])
+      }
       try deleteRows("owners", g, r, ns, key.name)
       try record(.deleted, key, object, StoredObject.encode(object), verb: verb)
     }

@@ -2,33 +2,36 @@ import GRDB
 
 /// The SQLite tables of `SQLiteStore`, created on first open.
 ///
-/// - `objects`: current state (`deleting` is 1 once deletionTimestamp is set), keyed by (group, resource, namespace, name); `namespace`
-///   is empty for cluster-scoped objects. `data` is the object's compact JSON.
-/// - `labels`: one row per label of every object, for selector pushdown.
+/// - `objects`: current state (`deleting` is 1 once deletionTimestamp is set), unique by
+///   (group, resource, namespace, name); `namespace` is empty for cluster-scoped objects.
+///   `data` is the object's compact JSON. A rowid table: rows of ~1 KB in a WITHOUT ROWID
+///   table keyed by name made every batch of creates split pages all over the file.
+/// - `labels`: one row per label of every object, by the object's rowid (appends as objects
+///   are created), for selector pushdown through `labels_kv`.
 /// - `owners`: one row per owner reference, for garbage collection.
 /// - `changes`: the change log by revision (watch, list snapshots); compacted.
 /// - `audit`: who changed what, when and from where; kept after compaction.
 /// - `meta`: the current and compacted revisions, the schema version.
 enum StoreSchema {
-  static let version = 1
+  static let version = 2
 
   static let statements = [
     """
     CREATE TABLE IF NOT EXISTS objects (
+      id INTEGER PRIMARY KEY,
       grp TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
-      uid TEXT NOT NULL, rv INTEGER NOT NULL, deleting INTEGER NOT NULL, data BLOB NOT NULL,
-      PRIMARY KEY (grp, resource, namespace, name)) WITHOUT ROWID
+      uid TEXT NOT NULL, rv INTEGER NOT NULL, deleting INTEGER NOT NULL, data BLOB NOT NULL)
     """,
+    "CREATE UNIQUE INDEX IF NOT EXISTS objects_key ON objects (grp, resource, namespace, name)",
     "CREATE INDEX IF NOT EXISTS objects_uid ON objects (uid)",
     "CREATE INDEX IF NOT EXISTS objects_deleting ON objects (deleting) WHERE deleting = 1",
     "CREATE INDEX IF NOT EXISTS objects_namespace ON objects (namespace)",
     """
     CREATE TABLE IF NOT EXISTS labels (
-      grp TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
-      key TEXT NOT NULL, value TEXT NOT NULL,
-      PRIMARY KEY (grp, resource, namespace, name, key)) WITHOUT ROWID
+      obj INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+      PRIMARY KEY (obj, key)) WITHOUT ROWID
     """,
-    "CREATE INDEX IF NOT EXISTS labels_kv ON labels (grp, resource, key, value)",
+    "CREATE INDEX IF NOT EXISTS labels_kv ON labels (key, value)",
     """
     CREATE TABLE IF NOT EXISTS owners (
       owner_uid TEXT NOT NULL, grp TEXT NOT NULL, resource TEXT NOT NULL,
@@ -54,10 +57,45 @@ enum StoreSchema {
     "INSERT OR IGNORE INTO meta (key, value) VALUES ('revision', 0), ('compacted', 0)",
   ]
 
-  /// Creates the tables if missing.
+  /// Creates the tables if missing, and brings a store of an older layout to this one.
   static func create(_ db: Database) throws {
+    let existing = try db.tableExists("meta")
+    let found =
+      existing
+      ? try Int.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema'") ?? 1 : version
+    guard found <= version else {
+      throw StoreError.storage(
+        "the store's layout is version \(found), newer than this mooring's (\(version)): upgrade mooring"
+      )
+    }
+    if found < 2 { try migrateToRowidObjects(db) }
     for sql in statements { try db.execute(sql: sql) }
     try db.execute(
-      sql: "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)", arguments: [version])
+      sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)", arguments: [version])
+  }
+
+  /// Version 1 to 2: `objects` becomes a rowid table and `labels` refers to it by rowid.
+  /// Runs inside the opening transaction: all of it or none.
+  static func migrateToRowidObjects(_ db: Database) throws {
+    for index in ["objects_uid", "objects_deleting", "objects_namespace", "labels_kv"] {
+      try db.execute(sql: "DROP INDEX IF EXISTS \(index)")
+    }
+    try db.execute(sql: "ALTER TABLE objects RENAME TO objects_v1")
+    try db.execute(sql: "ALTER TABLE labels RENAME TO labels_v1")
+    for sql in statements { try db.execute(sql: sql) }
+    try db.execute(
+      sql: """
+        INSERT INTO objects (grp, resource, namespace, name, uid, rv, deleting, data)
+        SELECT grp, resource, namespace, name, uid, rv, deleting, data FROM objects_v1
+        ORDER BY rv
+        """)
+    try db.execute(
+      sql: """
+        INSERT INTO labels (obj, key, value)
+        SELECT o.id, l.key, l.value FROM labels_v1 l JOIN objects o ON o.grp = l.grp
+        AND o.resource = l.resource AND o.namespace = l.namespace AND o.name = l.name
+        """)
+    try db.execute(sql: "DROP TABLE labels_v1")
+    try db.execute(sql: "DROP TABLE objects_v1")
   }
 }

@@ -4,6 +4,49 @@ import Store
 import Testing
 
 @Suite struct StoreListTests {
+  /// A selector matching few objects is answered from the labels index, one matching many
+  /// by walking the kind in key order; both give every match once, in key order, in pages.
+  @Test func selectorsMatchingFewAndManyObjects() async throws {
+    let f = try StoreFixture()
+    try await f.namespace("a")
+    try await f.namespace("b")
+    let many = 5_200
+    _ = try await f.store.transaction(context: f.admin) { tx throws(StoreError) in
+      for i in 0..<many {
+        var o = Object(
+          apiVersion: "v1", kind: "ConfigMap", name: String(format: "cm-%05d", many - i),
+          namespace: i % 2 == 0 ? "a" : "b")
+        o.labels = ["tier": "web", "shard": i % 1000 == 0 ? "rare" : "common"]
+        _ = try tx.create(o)
+      }
+    }
+    func keys(_ selector: String, namespace: String? = nil, limit: Int = 0) async throws
+      -> [String]
+    {
+      var out: [String] = []
+      var token: String?
+      repeat {
+        let page = try await f.store.list(
+          configMaps,
+          ListOptions(
+            namespace: namespace, labelSelector: try LabelSelector(parsing: selector),
+            limit: limit, continueToken: token))
+        out += page.items.map { "\($0.namespace!)/\($0.name!)" }
+        token = page.continueToken
+      } while token != nil
+      return out
+    }
+    let all = try await keys("tier=web", limit: 1_000)
+    #expect(all.count == many)
+    #expect(all == all.sorted())
+    #expect(Set(all).count == many)
+    let rare = try await keys("shard=rare")
+    #expect(rare.count == 6)
+    #expect(rare == rare.sorted())
+    #expect(try await keys("shard in (rare,common)", namespace: "b", limit: 700).count == many / 2)
+    #expect(try await keys("shard=rare", namespace: "b").isEmpty, "rare ones are all in a")
+  }
+
   @Test func selectorsAndNamespaces() async throws {
     let f = try StoreFixture()
     try await f.namespace("a")

@@ -26,20 +26,20 @@ final class RawSQLite {
   static let schema = [
     """
     CREATE TABLE IF NOT EXISTS objects (
+      id INTEGER PRIMARY KEY,
       grp TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
-      uid TEXT NOT NULL, rv INTEGER NOT NULL, deleting INTEGER NOT NULL, data BLOB NOT NULL,
-      PRIMARY KEY (grp, resource, namespace, name)) WITHOUT ROWID
+      uid TEXT NOT NULL, rv INTEGER NOT NULL, deleting INTEGER NOT NULL, data BLOB NOT NULL)
     """,
+    "CREATE UNIQUE INDEX IF NOT EXISTS objects_key ON objects (grp, resource, namespace, name)",
     "CREATE INDEX IF NOT EXISTS objects_uid ON objects (uid)",
     "CREATE INDEX IF NOT EXISTS objects_deleting ON objects (deleting) WHERE deleting = 1",
     "CREATE INDEX IF NOT EXISTS objects_namespace ON objects (namespace)",
     """
     CREATE TABLE IF NOT EXISTS labels (
-      grp TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
-      key TEXT NOT NULL, value TEXT NOT NULL,
-      PRIMARY KEY (grp, resource, namespace, name, key)) WITHOUT ROWID
+      obj INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+      PRIMARY KEY (obj, key)) WITHOUT ROWID
     """,
-    "CREATE INDEX IF NOT EXISTS labels_kv ON labels (grp, resource, key, value)",
+    "CREATE INDEX IF NOT EXISTS labels_kv ON labels (key, value)",
     """
     CREATE TABLE IF NOT EXISTS owners (
       owner_uid TEXT NOT NULL, grp TEXT NOT NULL, resource TEXT NOT NULL,
@@ -67,8 +67,7 @@ final class RawSQLite {
 
   static let insertObject =
     "INSERT INTO objects (grp, resource, namespace, name, uid, rv, deleting, data) VALUES ('', 'configmaps', ?, ?, ?, ?, 0, ?)"
-  static let insertLabel =
-    "INSERT INTO labels (grp, resource, namespace, name, key, value) VALUES ('', 'configmaps', ?, ?, ?, ?)"
+  static let insertLabel = "INSERT INTO labels (obj, key, value) VALUES (?, ?, ?)"
   static let insertChange =
     "INSERT INTO changes (rv, type, grp, resource, namespace, name, data, time) VALUES (?, 'ADDED', '', 'configmaps', ?, ?, ?, ?)"
   static let insertAudit =
@@ -78,12 +77,11 @@ final class RawSQLite {
     "SELECT data FROM objects WHERE grp = '' AND resource = 'configmaps' AND namespace = ? AND name = ?"
   static let listNamespace =
     "SELECT data FROM objects WHERE grp = '' AND resource = 'configmaps' AND namespace = ? ORDER BY namespace, name"
-  // Ordered by the labels' columns (equal through the join), so SQLite walks labels_kv
-  // in order instead of scanning every object of the kind and probing its labels.
+  // The store's query for a selective label: the matches through labels_kv, sorted by key.
   static let listLabel = """
-    SELECT o.data FROM labels l JOIN objects o ON o.grp = l.grp AND o.resource = l.resource
-    AND o.namespace = l.namespace AND o.name = l.name WHERE l.grp = '' AND l.resource = 'configmaps'
-    AND l.key = ? AND l.value = ? ORDER BY l.namespace, l.name
+    SELECT o.data FROM labels l CROSS JOIN objects o ON o.id = l.obj
+    WHERE o.grp = '' AND o.resource = 'configmaps' AND l.key = ? AND l.value = ?
+    ORDER BY o.namespace, o.name
     """
   static let page = """
     SELECT namespace, name, data FROM objects WHERE grp = '' AND resource = 'configmaps'
@@ -95,6 +93,8 @@ final class RawSQLite {
     else { fail("raw sqlite: cannot open \(path)") }
     exec("PRAGMA journal_mode = WAL")
     exec("PRAGMA synchronous = FULL")
+    exec("PRAGMA cache_size = -65536")
+    exec("PRAGMA wal_autocheckpoint = 10000")
     for sql in Self.schema { exec(sql) }
   }
 
@@ -166,13 +166,13 @@ final class RawSQLite {
       sqlite3_bind_int64(s, 4, revision)
       bind(s, 5, row.data)
       step(s)
+      let id = sqlite3_last_insert_rowid(db)
       s = statement(Self.insertLabel)
       for (k, v) in row.labels {
         sqlite3_reset(s)
-        bind(s, 1, row.namespace)
-        bind(s, 2, row.name)
-        bind(s, 3, k)
-        bind(s, 4, v)
+        sqlite3_bind_int64(s, 1, id)
+        bind(s, 2, k)
+        bind(s, 3, v)
         step(s)
       }
       s = statement(Self.insertChange)

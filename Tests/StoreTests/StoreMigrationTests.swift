@@ -1,0 +1,135 @@
+import Foundation
+import GRDB
+import Objects
+import Store
+import Testing
+
+/// A store file of the first layout (objects keyed by name in a WITHOUT ROWID table, labels
+/// keyed by the object's name) opens in the current one with nothing lost.
+@Suite struct StoreMigrationTests {
+  /// The version 1 tables, as mooring up to 0.x wrote them.
+  static let version1 = [
+    """
+    CREATE TABLE objects (
+      grp TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+      uid TEXT NOT NULL, rv INTEGER NOT NULL, deleting INTEGER NOT NULL, data BLOB NOT NULL,
+      PRIMARY KEY (grp, resource, namespace, name)) WITHOUT ROWID
+    """,
+    "CREATE INDEX objects_uid ON objects (uid)",
+    "CREATE INDEX objects_deleting ON objects (deleting) WHERE deleting = 1",
+    "CREATE INDEX objects_namespace ON objects (namespace)",
+    """
+    CREATE TABLE labels (
+      grp TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+      key TEXT NOT NULL, value TEXT NOT NULL,
+      PRIMARY KEY (grp, resource, namespace, name, key)) WITHOUT ROWID
+    """,
+    "CREATE INDEX labels_kv ON labels (grp, resource, key, value)",
+    """
+    CREATE TABLE owners (
+      owner_uid TEXT NOT NULL, grp TEXT NOT NULL, resource TEXT NOT NULL,
+      namespace TEXT NOT NULL, name TEXT NOT NULL,
+      PRIMARY KEY (owner_uid, grp, resource, namespace, name)) WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE changes (
+      rv INTEGER PRIMARY KEY, type TEXT NOT NULL, grp TEXT NOT NULL, resource TEXT NOT NULL,
+      namespace TEXT NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL, time REAL NOT NULL)
+    """,
+    "CREATE INDEX changes_key ON changes (grp, resource, namespace, name, rv)",
+    """
+    CREATE TABLE audit (
+      rv INTEGER PRIMARY KEY, time REAL NOT NULL, actor TEXT NOT NULL, source TEXT NOT NULL,
+      verb TEXT NOT NULL, grp TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL,
+      name TEXT NOT NULL, uid TEXT NOT NULL)
+    """,
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+    "INSERT INTO meta (key, value) VALUES ('revision', 3), ('compacted', 0), ('schema', 1)",
+  ]
+
+  /// Writes a version 1 store: Namespace `default`, ConfigMaps `a` (tier=web) and `b`
+  /// (tier=db), at revisions 1-3.
+  static func writeVersion1(_ path: String) throws {
+    let queue = try DatabaseQueue(path: path)
+    try queue.write { db in
+      for sql in version1 { try db.execute(sql: sql) }
+      let rows: [(String, String, String, String, [String: String])] = [
+        ("", "namespaces", "", "default", [:]),
+        ("", "configmaps", "default", "a", ["tier": "web"]),
+        ("", "configmaps", "default", "b", ["tier": "db", "app": "shop"]),
+      ]
+      for (index, (group, resource, namespace, name, labels)) in rows.enumerated() {
+        let rv = index + 1
+        var object = Object(
+          apiVersion: "v1", kind: resource == "namespaces" ? "Namespace" : "ConfigMap",
+          name: name, namespace: namespace.isEmpty ? nil : namespace)
+        object.uid = "uid-\(name)"
+        object.resourceVersion = String(rv)
+        object.labels = labels
+        let data = Data(JSON.encodeBytes(object.value))
+        try db.execute(
+          sql: "INSERT INTO objects VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+          arguments: [group, resource, namespace, name, "uid-\(name)", rv, data])
+        for (key, value) in labels {
+          try db.execute(
+            sql: "INSERT INTO labels VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [group, resource, namespace, name, key, value])
+        }
+        try db.execute(
+          sql: "INSERT INTO changes VALUES (?, 'ADDED', ?, ?, ?, ?, ?, 0)",
+          arguments: [rv, group, resource, namespace, name, data])
+      }
+    }
+    try queue.close()
+  }
+
+  @Test func aVersion1StoreOpensWithItsObjectsAndLabels() async throws {
+    let directory = NSTemporaryDirectory() + "mooring-migrate-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let path = directory + "/store.db"
+    try Self.writeVersion1(path)
+
+    let store = try SQLiteStore(path: path)
+    #expect(try store.check() == [])
+    #expect(try await store.currentRevision() == 3)
+    let configMaps = GroupResource(group: "", resource: "configmaps")
+    func names(_ selector: String) async throws -> [String] {
+      try await store.list(
+        configMaps, ListOptions(labelSelector: try LabelSelector(parsing: selector))
+      ).items.compactMap(\.name)
+    }
+    #expect(try await names("tier=web") == ["a"])
+    #expect(try await names("tier in (web,db)") == ["a", "b"])
+    #expect(try await names("app=shop") == ["b"])
+    let b = try await store.get(ObjectKey(configMaps, namespace: "default", name: "b"))
+    #expect(b.uid == "uid-b")
+
+    // Writes after the migration keep labels and selectors right.
+    let admin = WriteContext(actor: "admin", source: "test")
+    var a = try await store.get(ObjectKey(configMaps, namespace: "default", name: "a"))
+    a.labels = ["tier": "db"]
+    _ = try await store.update(a, context: admin)
+    var c = Object(apiVersion: "v1", kind: "ConfigMap", name: "c", namespace: "default")
+    c.labels = ["tier": "web"]
+    _ = try await store.create(c, context: admin)
+    _ = try await store.delete(
+      ObjectKey(configMaps, namespace: "default", name: "b"), options: DeleteOptions(),
+      context: admin)
+    #expect(try await names("tier=db") == ["a"])
+    #expect(try await names("tier=web") == ["c"])
+    #expect(try await names("app=shop") == [])
+    #expect(try store.check() == [])
+
+    // Opening again finds the current layout and changes nothing.
+    let revision = try await store.currentRevision()
+    let again = try SQLiteStore(path: path)
+    #expect(try await again.currentRevision() == revision)
+    #expect(try await again.list(configMaps, ListOptions()).items.compactMap(\.name) == ["a", "c"])
+    let reader = try DatabaseQueue(path: path)
+    let layout = try await reader.read { db in
+      try Int.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema'")
+    }
+    #expect(layout == 2)
+  }
+}

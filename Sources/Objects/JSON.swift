@@ -454,20 +454,32 @@ struct JSONWriter {
 
   static func writeString(_ s: String, into out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
-    for b in s.utf8 {
-      switch b {
-      case 0x22: out.append(contentsOf: [0x5C, 0x22])
-      case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-      case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-      case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-      case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-      case 0..<0x20:
-        out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30])
-        out.append(hex[Int(b >> 4)])
-        out.append(hex[Int(b & 0xF)])
-      default: out.append(b)
+    var s = s
+    s.withUTF8 { bytes in
+      // Copy the runs that need no escape in one go.
+      var start = 0
+      for i in 0..<bytes.count {
+        let b = bytes[i]
+        guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
+        if start < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i])) }
+        start = i + 1
+        switch b {
+        case 0x22: out.append(contentsOf: [0x5C, 0x22])
+        case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+        case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+        case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+        case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+        default:
+          out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30])
+          out.append(hex[Int(b >> 4)])
+          out.append(hex[Int(b & 0xF)])
+        }
+      }
+      if start < bytes.count {
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]))
       }
     }
     out.append(UInt8(ascii: "\""))
   }
+
 }

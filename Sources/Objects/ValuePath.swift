@@ -23,6 +23,14 @@ public struct ValuePath: Sendable, Hashable {
 
   /// Parses `a.b[0].c`, `a["key.with.dots"]`, `a['k']` or `a[key]`.
   public init(parsing text: String) throws(ValuePathError) {
+    // Most paths are dotted keys (`metadata.labels`): split them without the scanner.
+    if !text.utf8.contains(UInt8(ascii: "[")) {
+      let parts = text.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+      if text.isEmpty || !parts.contains(where: \.isEmpty) {
+        components = text.isEmpty ? [] : parts.map { .key(String(Substring($0))) }
+        return
+      }
+    }
     var result: [Component] = []
     let chars = Array(text.unicodeScalars)
     var i = 0

@@ -199,6 +199,9 @@ private func decodeError(_ text: String) -> JSONError? { decodeError(Array(text.
     #expect(JSON.encode("a\"b\\c") == #""a\"b\\c""#)
     #expect(JSON.encode("\n\r\t") == #""\n\r\t""#)
     #expect(JSON.encode("\u{0}\u{8}\u{C}\u{1F}") == #""\u0000\u0008\u000c\u001f""#)
+    // Text between escapes is copied in runs: first, middle and last runs all survive.
+    #expect(JSON.encode("ab\"cd\\ef\ngh\u{1}") == #""ab\"cd\\ef\ngh\u0001""#)
+    #expect(JSON.encode("\"x") == #""\"x""#)
     // Slashes and non-ASCII text are written as they are.
     #expect(JSON.encode("a/b é 😀") == "\"a/b é 😀\"")
   }

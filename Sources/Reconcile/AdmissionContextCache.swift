@@ -52,6 +52,9 @@ final class AdmissionContextCache: Sendable {
     var mark: ChangeMark?
     var storeObjects: [(id: String, value: Value)] = []
     var contexts: [Key: Context] = [:]
+    /// Parameter objects by the kinds listed, with the mark they were read at.
+    var params: [[GroupResource]: (mark: ChangeMark, objects: [(id: String, value: Value)])] =
+      [:]
   }
 
   private let state = Mutex(State())
@@ -74,6 +77,33 @@ final class AdmissionContextCache: Sendable {
       $0.storeObjects = objects
     }
     return objects
+  }
+
+  /// The store's objects of `resources` (the kinds policies take parameters from), read
+  /// again only when one of them was written.
+  /// Also returns the kinds (sorted) and their change mark, nil when unknown.
+  func paramObjects(_ store: SQLiteStore, _ resources: Set<GroupResource>) async -> (
+    objects: [(id: String, value: Value)], mark: SyncPlanMemory.ParamMark?
+  ) {
+    guard !resources.isEmpty else { return ([], nil) }
+    let kinds = resources.sorted { ($0.group, $0.resource) < ($1.group, $1.resource) }
+    let mark = try? store.changeMark(of: kinds)
+    let paramMark = mark.map { SyncPlanMemory.ParamMark(kinds: kinds, mark: $0) }
+    if let mark, let hit = state.withLock({ $0.params[kinds] }), hit.mark == mark {
+      return (hit.objects, paramMark)
+    }
+    var objects: [(id: String, value: Value)] = []
+    for resource in kinds {
+      guard let list = try? await store.list(resource, ListOptions()) else { continue }
+      objects += list.items.map { (inventoryID($0), $0.value) }
+    }
+    if let mark {
+      state.withLock {
+        if $0.params.count >= capacity { $0.params.removeAll() }
+        $0.params[kinds] = (mark, objects)
+      }
+    }
+    return (objects, paramMark)
   }
 
   /// The mark of the RBAC kinds, part of every key.

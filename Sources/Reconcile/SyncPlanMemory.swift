@@ -106,6 +106,14 @@ final class SyncPlanMemory: Sendable {
     var inventory: [Value]
     /// The keys of the settled objects.
     var keys: Set<ObjectKey>
+    /// The kinds policies took parameters from, and their mark when read.
+    var params: ParamMark?
+  }
+
+  /// The change mark of the store kinds that policies take parameters from.
+  struct ParamMark: Sendable, Equatable {
+    var kinds: [GroupResource]
+    var mark: ChangeMark
   }
 
   /// One Sync's memory.
@@ -115,6 +123,8 @@ final class SyncPlanMemory: Sendable {
     var clean: Clean?
     /// The change mark of `markedResources` when the last full plan started.
     var planMark: ChangeMark?
+    /// The parameter kinds' mark read by the last full plan.
+    var paramMark: ParamMark?
     var files: [String: ParsedFile] = [:]
     /// What the files' `typed` objects were typed under.
     var typing: Typing?
@@ -140,7 +150,7 @@ final class SyncPlanMemory: Sendable {
       }
       clean = Clean(
         treeID: treeID, sync: Identity(sync), repository: Identity(repository), mark: mark,
-        inventory: plan.inventory, keys: Set(settled.values.map(\.key)))
+        inventory: plan.inventory, keys: Set(settled.values.map(\.key)), params: paramMark)
     }
 
     /// Records a committed plan: `written` (as the store returned them, creates then

@@ -248,6 +248,7 @@ public struct SyncReconciler: Sendable {
       let tree = try? mirror.treeID(commit: sha, path: spec.path), tree == clean.treeID,
       let start = try? store.revisionOnDisk(),
       let mark = try? store.changeMark(of: SyncPlanMemory.markedResources), mark == clean.mark,
+      clean.params.map({ (try? store.changeMark(of: $0.kinds)) == $0.mark }) ?? true,
       let changed = try? store.changedKeys(since: memory.revision),
       !changed.contains(where: { clean.keys.contains($0) })
     else { return nil }
@@ -289,6 +290,7 @@ public struct SyncReconciler: Sendable {
     let start = (try? store.revisionOnDisk()) ?? 0
     memory.clean = nil
     memory.planMark = try? store.changeMark(of: SyncPlanMemory.markedResources)
+    memory.paramMark = nil
     var issues: [SyncIssue] = []
     var files: [String: SyncPlanMemory.ParsedFile] = [:]
     let loader = ManifestLoader()
@@ -368,13 +370,23 @@ public struct SyncReconciler: Sendable {
     let policies =
       configuration.filter { $0["kind"]?.stringValue == "ValidatingAdmissionPolicy" }
       + unique.filter { $0.kindKey == policyKind }.map(\.desired.object.value)
+    var paramResources = Set<GroupResource>()
     for o in policies {
       guard let kind = o["spec"]?["paramKind"] else { continue }
       let gvk = GroupVersionKind(
         apiVersion: kind["apiVersion"]?.stringValue ?? "", kind: kind["kind"]?.stringValue ?? "")
       read.insert("\(gvk.group)/\(gvk.kind)")
+      if let type = store.registry.type(for: gvk) { paramResources.insert(type.groupResource) }
     }
-    configuration += unique.filter { read.contains($0.kindKey) }.map(\.desired.object.value)
+    // Parameter objects in the store (applied by another Sync, or by hand) count as they do
+    // in kube-apiserver; the revision's own override them.
+    let revisionParams = unique.filter { read.contains($0.kindKey) }
+    let overridden = Set(revisionParams.map(\.id))
+    let storeParams = await admissionContexts.paramObjects(
+      store, paramResources.subtracting(configurationTypes))
+    memory.paramMark = storeParams.mark
+    configuration += storeParams.objects.filter { !overridden.contains($0.id) }.map(\.value)
+    configuration += revisionParams.map(\.desired.object.value)
     func makeContext(_ key: AdmissionContextCache.Key) -> AdmissionContextCache.Context {
       let source = AdmissionObjectSet(configuration)
       return AdmissionContextCache.Context(

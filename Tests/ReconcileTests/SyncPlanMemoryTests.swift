@@ -188,4 +188,69 @@ import Testing
     }
     #expect(issues.count == 2 && issues.allSatisfy { $0.message.contains("configmaps are closed") })
   }
+
+  /// Policies read their parameters from the store as kube-apiserver does (here a
+  /// ConfigMap written by hand, in no Sync's revision), and a change of the parameter
+  /// judges the Sync's settled objects again, even with its tree unchanged.
+  @Test func policyParametersComeFromTheStore() async throws {
+    defer { cleanUp() }
+    var policy = Object(
+      apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingAdmissionPolicy",
+      name: "allowed-key")
+    policy.spec = [
+      "paramKind": ["apiVersion": "v1", "kind": "ConfigMap"],
+      "matchConstraints": [
+        "resourceRules": [
+          [
+            "apiGroups": [""], "apiVersions": ["v1"], "operations": ["CREATE", "UPDATE"],
+            "resources": ["configmaps"],
+          ]
+        ]
+      ],
+      "validations": [
+        [
+          "expression": "object.data.key == params.data.allowed",
+          "messageExpression": "'key must be ' + params.data.allowed",
+        ]
+      ],
+    ]
+    var binding = Object(
+      apiVersion: "admissionregistration.k8s.io/v1", kind: "ValidatingAdmissionPolicyBinding",
+      name: "allowed-key")
+    binding.spec = [
+      "policyName": "allowed-key", "validationActions": ["Deny"],
+      "paramRef": [
+        "name": "limits", "namespace": "mooring-system", "parameterNotFoundAction": "Deny",
+      ],
+    ]
+    var limits = Object(
+      apiVersion: "v1", kind: "ConfigMap", name: "limits", namespace: "mooring-system")
+    limits.value["data"] = ["allowed": "v"]
+    _ = try await store.create(policy, context: context)
+    _ = try await store.create(binding, context: context)
+    limits = try await store.create(limits, context: context)
+    try commit([
+      "ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n",
+      "cm.yaml": Self.configMaps(0),
+    ])
+    try await declare()
+    let first = try await reconcile()
+    #expect(first["admitted"] == "3", "\(first)")
+    #expect(try await configMap("cm-0-0").value["data"]?["key"] == "v")
+
+    limits.value["data"] = ["allowed": "w"]
+    _ = try await store.update(limits, context: context)
+    let repoKey = ObjectKey(
+      GitRepositoryReconciler.repositories, namespace: "mooring-system", name: "config")
+    let repository = try await store.get(repoKey)
+    let sync = try await store.get(
+      ObjectKey(SyncReconciler.syncs, namespace: "mooring-system", name: "config"))
+    let outcome = await loop.syncs.reconcile(
+      sync, repository: repository, mirror: loop.repositories.mirror(for: repository))
+    guard case .failed(_, let issues) = outcome else {
+      Issue.record("expected the changed parameter to deny, got \(outcome)")
+      return
+    }
+    #expect(issues.count == 2 && issues.allSatisfy { $0.message.contains("key must be w") })
+  }
 }

@@ -60,7 +60,18 @@ extension SyncReconciler {
         entry["message"] = commit["message"]
         entry["time"] = commit["time"]
       }
-      let history = [Value.map(entry)] + (old["history"]?.listValue ?? [])
+      var history = old["history"]?.listValue ?? []
+      if var top = history.first?.mapValue, top["revision"] == entry["revision"],
+        top["digest"] == entry["digest"]
+      {
+        // The same manifests applied again (drift corrected, objects recreated): one entry
+        // per revision, so the history keeps the last 10 revisions to roll back to.
+        top["reapplied"] = .int((top["reapplied"]?.intValue ?? 0) + 1)
+        top["reappliedAt"] = .string(now)
+        history[0] = .map(top)
+      } else {
+        history.insert(.map(entry), at: 0)
+      }
       status["history"] = .list(Array(history.prefix(10)))
       Conditions.set(
         &status, "Ready", true, "ReconciliationSucceeded", "Applied revision: \(revision)", now)

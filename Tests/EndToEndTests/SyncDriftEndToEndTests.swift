@@ -216,6 +216,13 @@ import Testing
     let after = try MooringCommand.run(["drift", "--data-dir", data])
     #expect(after.status == 0, "\(after.stdout)")
     #expect(after.stdout == "no drift\n")
+    // Corrections re-apply the same revision: its history entry counts them, the history
+    // keeps one entry per revision.
+    let history = try await store.get(appsKey).value[path: "status.history"]?.listValue ?? []
+    let revisions = history.compactMap { $0["revision"]?.stringValue }
+    #expect(revisions.first == GitWorkspace.revision(second), "\(revisions)")
+    #expect(zip(revisions, revisions.dropFirst()).allSatisfy { $0 != $1 }, "\(revisions)")
+    #expect((history.first?["reapplied"]?.intValue ?? 0) >= 1, "\(history.first ?? nil)")
     let correctedEvent = try await store.list(
       GroupResource(group: "", resource: "events"), ListOptions(namespace: "mooring-system")
     ).items.first { $0.value["reason"] == "DriftCorrected" }

@@ -103,6 +103,13 @@ extension ResourceCall {
     _ operation: AdmissionOperation, _ object: Value?, old: Value?, subresource: String = ""
   ) async throws -> (Value?, [String]) {
     let snapshot = try await handler.admission.snapshot()
+    // Validating admission sees what the registry will store (kube-apiserver runs its
+    // strategy before validation): Secret stringData merged, the Namespace name label.
+    var object = object
+    if let value = object, var typed = try? Object(value) {
+      BuiltinDefaults.apply(to: &typed, type: type)
+      object = typed.value
+    }
     let strict = fieldValidation == "Strict"
     let response = snapshot.configuration.admit(
       AdmissionRequest(

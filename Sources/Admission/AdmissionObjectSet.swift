@@ -18,6 +18,15 @@ public struct AdmissionObjectSet: AdmissionConfigurationSource {
   /// Adds an object; one with the same apiVersion, kind, namespace and name replaces it.
   public mutating func add(_ object: Value) {
     let key = Self.key(object)
+    var object = object
+    if key[0].isEmpty, key[1] == "Namespace", !key[3].isEmpty,
+      object["metadata"]?["labels"]?[Self.namespaceNameLabel]?.stringValue != key[3]
+    {
+      // Every Namespace kube-apiserver stores carries its name as this label.
+      var labels = object["metadata"]?["labels"]?.mapValue ?? ValueMap()
+      labels[Self.namespaceNameLabel] = .string(key[3])
+      object["metadata"]?["labels"] = .map(labels)
+    }
     if let i = positions[key] {
       objects[i] = object
       return
@@ -28,6 +37,9 @@ public struct AdmissionObjectSet: AdmissionConfigurationSource {
     byKind["\(key[0])/\(key[1])", default: []].append(i)
     if key[0].isEmpty, key[1] == "Namespace" { namespaces[key[3]] = i }
   }
+
+  /// The label kube-apiserver sets on every Namespace (`kubernetes.io/metadata.name`).
+  static let namespaceNameLabel = "kubernetes.io/metadata.name"
 
   private static func key(_ o: Value) -> [String] {
     let group = GroupVersionKind(

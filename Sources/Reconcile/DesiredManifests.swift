@@ -39,6 +39,9 @@ public struct DesiredManifests: Sendable {
     var out: [String: Object] = [:]
     for desired in ManifestLoader().load(snapshot).objects {
       var object = desired.object
+      if let type = registry.type(for: object.gvk) {
+        BuiltinDefaults.apply(to: &object, type: type)
+      }
       if registry.type(for: object.gvk)?.namespaced ?? true {
         if (object.namespace ?? "").isEmpty { object.namespace = spec.targetNamespace ?? "default" }
       } else {

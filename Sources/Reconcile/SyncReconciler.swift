@@ -449,9 +449,12 @@ public struct SyncReconciler: Sendable {
         issues.append(d.issue("\(d.label) is owned by Sync \(owner); refusing to take it over"))
         continue
       }
+      // Admission sees what the store will hold (the registry's defaults come first).
+      var candidate = d.object
+      BuiltinDefaults.apply(to: &candidate, type: type)
       let response = admission.admit(
         AdmissionRequest(
-          operation: live == nil ? .create : .update, object: d.object.value,
+          operation: live == nil ? .create : .update, object: candidate.value,
           oldObject: live?.value, userInfo: user),
         source: source)
       for e in response.schemaErrors { issues.append(d.issue(e.description, at: e.field)) }
@@ -459,7 +462,7 @@ public struct SyncReconciler: Sendable {
         issues.append(d.issue(denial.message))
       }
       guard response.allowed else { continue }
-      var object = d.object
+      var object = candidate
       if let defaulted = response.object, let o = try? Object(defaulted) { object = o }
       BuiltinDefaults.apply(to: &object, type: type)
       inventory.append(["id": .string(inventoryID(object)), "v": .string(object.gvk.version)])

@@ -54,6 +54,7 @@ struct SQLiteTransaction: StoreTransaction {
     }
     if (object.name ?? "").isEmpty {
       object.name = try generateName(type, object)
+      BuiltinDefaults.apply(to: &object, type: type)
     }
     let key = key(type, object)
     if try exists(key) { throw .alreadyExists(key) }

@@ -121,6 +121,31 @@ import Testing
       ])
   }
 
+  /// Namespaces carry `kubernetes.io/metadata.name` as kube-apiserver stores them, so the
+  /// usual selector by namespace name works on the configuration's Namespaces.
+  @Test func namespaceSelectorByTheNameLabel() throws {
+    let config =
+      Fixture.policy(
+        "p",
+        spec: """
+          matchConstraints:
+            namespaceSelector:
+              matchExpressions:
+              - {key: kubernetes.io/metadata.name, operator: In, values: [team-a]}
+            resourceRules:
+            - {apiGroups: [""], apiVersions: [v1], operations: ["*"], resources: [configmaps]}
+          \(Self.deny)
+          """)
+        + """
+        ---
+        {apiVersion: v1, kind: Namespace, metadata: {name: team-a}}
+        ---
+        {apiVersion: v1, kind: Namespace, metadata: {name: team-b}}
+        """
+    #expect(try denied(config, Fixture.configMap("a", namespace: "team-a")))
+    #expect(try !denied(config, Fixture.configMap("a", namespace: "team-b")))
+  }
+
   @Test func objectSelectorMatchesNewOrOldLabels() throws {
     let config = Fixture.policy(
       "p",

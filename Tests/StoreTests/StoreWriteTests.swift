@@ -59,6 +59,27 @@ import Testing
     #expect(name.hasPrefix("tenant-") && name.count == "tenant-".count + 5)
     #expect(created.namespace == nil)
     #expect(created.value["status"]?["phase"] == "Active")
+    #expect(created.labels["kubernetes.io/metadata.name"] == name)
+  }
+
+  /// As kube-apiserver does, every Namespace carries its name as a label, which a write
+  /// cannot remove or change.
+  @Test func namespacesCarryTheirNameLabel() async throws {
+    let f = try StoreFixture()
+    let created = try await f.namespace("team")
+    #expect(created.labels == ["kubernetes.io/metadata.name": "team"])
+    var edited = created
+    edited.labels = ["kubernetes.io/metadata.name": "other", "tier": "gold"]
+    let updated = try await f.store.update(edited, context: f.admin)
+    #expect(updated.labels == ["kubernetes.io/metadata.name": "team", "tier": "gold"])
+    var stripped = updated
+    stripped.labels = [:]
+    let again = try await f.store.update(stripped, context: f.admin)
+    #expect(again.labels == ["kubernetes.io/metadata.name": "team"])
+    let selected = try await f.store.list(
+      namespaces,
+      ListOptions(labelSelector: try LabelSelector(parsing: "kubernetes.io/metadata.name=team")))
+    #expect(selected.items.compactMap(\.name) == ["team"])
   }
 
   @Test func invalidObjectsAndUnknownKinds() async throws {

@@ -146,9 +146,11 @@ public final class APIHandler: Sendable {
     if request.path.hasPrefix("/openapi/v3/") {
       return try await openAPIDocument(String(request.path.dropFirst("/openapi/v3/".count)))
     }
-    guard let target = ResourcePath.parse(request.path) else { throw APIError.notFound() }
-    let discovery = DiscoveryDocuments(
-      registry: store.registry, serverAddress: serverAddress)
+    guard let target = request.target else { throw APIError.notFound() }
+    // Built only for discovery requests: it sorts every type.
+    var discovery: DiscoveryDocuments {
+      DiscoveryDocuments(registry: store.registry, serverAddress: serverAddress)
+    }
     switch target {
     case .groups(let core):
       guard request.method == "GET" else {

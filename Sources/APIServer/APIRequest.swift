@@ -5,7 +5,9 @@ import Foundation
 public struct APIRequest: Sendable {
   public var method: String
   /// The path without the query.
-  public var path: String
+  public var path: String { didSet { target = ResourcePath.parse(path) } }
+  /// What `path` names, parsed once (authorization, routing, metrics and audit all ask).
+  public private(set) var target: ResourcePath.Target?
   public var query: [String: String]
   /// Header values by lower-cased name.
   public var headers: [String: String]
@@ -21,6 +23,7 @@ public struct APIRequest: Sendable {
   ) {
     self.method = method
     self.path = path
+    self.target = ResourcePath.parse(path)
     self.query = query
     self.headers = headers
     self.body = body
@@ -57,10 +60,18 @@ public struct APIRequest: Sendable {
   /// Whether one media range of `Accept` carries all of `parameters` (`as=Table`, ...).
   func accepts(_ parameters: [String]) -> Bool {
     accept.split(separator: ",").contains { range in
-      let params = Set(
-        range.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) })
+      let params = Set(range.split(separator: ";").map { String(Self.trimmed($0)) })
       return parameters.allSatisfy(params.contains)
     }
+  }
+
+  /// `text` without leading and trailing spaces and tabs (headers are ASCII; Foundation's
+  /// trimming showed in the profile of a GET).
+  static func trimmed(_ text: Substring) -> Substring {
+    let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+    guard let first = text.firstIndex(where: { !blank($0) }) else { return "" }
+    let last = text.lastIndex(where: { !blank($0) })!
+    return text[first...last]
   }
 
   /// Whether the client asks for a `meta.k8s.io/v1` Table.
@@ -69,9 +80,7 @@ public struct APIRequest: Sendable {
   /// The media type of the body, without parameters.
   var contentType: String {
     let raw = headers["content-type"] ?? "application/json"
-    return raw.split(separator: ";").first.map {
-      $0.trimmingCharacters(in: .whitespaces).lowercased()
-    } ?? raw
+    return raw.split(separator: ";").first.map { Self.trimmed($0).lowercased() } ?? raw
   }
 
   /// Whether `dryRun=All` was asked.

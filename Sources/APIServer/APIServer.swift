@@ -103,7 +103,7 @@ struct APIResponder: HTTPResponder {
       let finished = Date()
       if handler.metrics != nil {
         let resource: String
-        if case .resource(let p) = ResourcePath.parse(path) {
+        if case .resource(let p) = apiRequest.target {
           resource = p.group.isEmpty ? p.resource : "\(p.resource).\(p.group)"
         } else {
           resource = ""

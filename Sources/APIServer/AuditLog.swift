@@ -47,7 +47,7 @@ public final class AuditLog: Sendable {
       "sourceIPs": .list(r.sourceAddress.map { [.string($0)] } ?? []),
       "userAgent": .string(r.headers["user-agent"] ?? ""),
     ]
-    if case .resource(let path) = ResourcePath.parse(r.path) {
+    if case .resource(let path) = r.target {
       var ref: ValueMap = [
         "resource": .string(path.resource), "apiGroup": .string(path.group),
         "apiVersion": .string(path.version),
@@ -75,7 +75,7 @@ public final class AuditLog: Sendable {
   /// kube's verb for a request: get/list/watch/create/update/patch/delete/deletecollection.
   static func verb(_ r: APIRequest) -> String {
     let named: Bool
-    if case .resource(let path) = ResourcePath.parse(r.path) {
+    if case .resource(let path) = r.target {
       named = path.name != nil
     } else {
       return r.method.lowercased()

@@ -105,7 +105,7 @@ public struct RequestAttributes: Sendable, Hashable {
   /// The attributes of `request`, as `init(method:path:target:query:user:)` derives them.
   public init(_ request: APIRequest) {
     self.init(
-      method: request.method, path: request.path, target: ResourcePath.parse(request.path),
+      method: request.method, path: request.path, target: request.target,
       query: request.query, user: request.user)
   }
 
@@ -122,6 +122,7 @@ public struct RequestAttributes: Sendable, Hashable {
 
   /// Kubernetes' `path.IsValidPathSegmentName`: not `.` or `..`, no `/` or `%`.
   static func isValidPathSegmentName(_ name: String) -> Bool {
-    !name.isEmpty && name != "." && name != ".." && !name.contains("/") && !name.contains("%")
+    !name.isEmpty && name != "." && name != ".."
+      && !name.utf8.contains { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "%") }
   }
 }

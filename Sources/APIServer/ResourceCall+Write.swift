@@ -9,7 +9,7 @@ extension ResourceCall {
   /// protobuf for the kinds `ProtobufEnvelope` decodes (what kubectl's typed clients send).
   func decodeBody(expecting kind: String? = nil) throws -> Value {
     let kind = kind ?? type.kind
-    if request.contentType.contains("protobuf") {
+    if request.contentType.hasSuffix("protobuf") {
       let unsupported = APIError.unsupportedMediaType(
         request.contentType,
         accepted: ["application/json", "application/yaml"] + Self.customPatchTypes,
@@ -28,7 +28,7 @@ extension ResourceCall {
     guard !request.body.isEmpty else {
       throw APIError.badRequest("the request body is empty; expected a \(kind) object")
     }
-    if request.contentType.contains("yaml") {
+    if request.contentType.hasSuffix("yaml") {
       do {
         let documents = try YAMLDecoder().decode(request.body)
         guard documents.count == 1, let first = documents.first else {

@@ -37,7 +37,9 @@ public struct ResourcePath: Sendable, Hashable {
   /// Parses `path` (without the query); nil when it is not an API path.
   public static func parse(_ path: String) -> Target? {
     let parts = path.split(separator: "/", omittingEmptySubsequences: true).map {
-      $0.contains("%") ? String($0).removingPercentEncoding ?? String($0) : String($0)
+      // Byte search: `contains("%")` on a Substring is Foundation's slow string search.
+      $0.utf8.contains(UInt8(ascii: "%"))
+        ? String($0).removingPercentEncoding ?? String($0) : String($0)
     }
     guard let head = parts.first else { return nil }
     let group: String

@@ -44,7 +44,7 @@ public struct TokenAuthenticator: Sendable {
     guard let authorization else { return unauthenticated }
     let parts = authorization.split(separator: " ", maxSplits: 1)
     guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-    let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
+    let token = String(APIRequest.trimmed(parts[1]))
     if let user = tokens[token] { return user }
     guard let identity = serviceAccounts?.verify(token) else { return nil }
     return AdmissionUserInfo(

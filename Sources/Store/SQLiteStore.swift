@@ -149,6 +149,12 @@ public final class SQLiteStore: ObjectStore {
   // MARK: - Reads
 
   public func get(_ key: ObjectKey) async throws(StoreError) -> Object {
+    try StoredObject.decode(try await storedJSON(key))
+  }
+
+  /// The object as stored: its compact JSON, not decoded (for answers that would only
+  /// encode it again).
+  public func storedJSON(_ key: ObjectKey) async throws(StoreError) -> Data {
     let registry = self.registry
     guard registry.type(for: key.resource) != nil else { throw .unknownResource(key.resource) }
     let data = try read { db in
@@ -162,7 +168,7 @@ public final class SQLiteStore: ObjectStore {
         ])
     }
     guard let data else { throw .notFound(key) }
-    return try StoredObject.decode(data)
+    return data
   }
 
   public func list(_ resource: GroupResource, _ options: ListOptions) async throws(StoreError)

@@ -36,6 +36,10 @@ struct ServeCommand: AsyncParsableCommand {
   @Option(help: "How often the platform repository is fetched (Go duration).")
   var bootstrapInterval: String = "1m"
 
+  @Option(
+    help: "How many git repositories are fetched at the same time (like Flux's --concurrent).")
+  var concurrentFetches: Int = 4
+
   @Option(help: "Log format: text or json.")
   var logFormat: String = "text"
 
@@ -69,6 +73,9 @@ struct ServeCommand: AsyncParsableCommand {
     guard (tlsCert == nil) == (tlsKey == nil) else {
       throw ValidationError("--tls-cert and --tls-key go together")
     }
+    guard concurrentFetches >= 1 else {
+      throw ValidationError("--concurrent-fetches must be at least 1")
+    }
     guard ["text", "json"].contains(logFormat) else {
       throw ValidationError("--log-format must be text or json")
     }
@@ -97,7 +104,7 @@ struct ServeCommand: AsyncParsableCommand {
     let rbac = RBACAuthorizer(store: store)
     let loop = ControlLoop(
       store: store, dataDirectory: dataDir, logger: logger, chain: AdmissionChain(authorizer: rbac),
-      authorizer: RBACSyncAuthorizer(rbac: rbac))
+      authorizer: RBACSyncAuthorizer(rbac: rbac), fetchConcurrency: concurrentFetches)
     var services: [any Service] = [ControllerService(loop: loop)]
     services.append(try apiServer(store: store, rbac: rbac, registry: registry, logger: logger))
     let group = ServiceGroup(

@@ -236,6 +236,40 @@ import Testing
     #expect(try c.kubectl(["get", "org"]).stderr.contains("No resources found"))
   }
 
+  /// `kubectl edit` through an editor script: a strategic merge patch for a built-in
+  /// kind, a JSON merge patch for a CRD kind, and no request when nothing changed.
+  @Test func editThroughAnEditor() async throws {
+    let c = try await Cluster()
+    let created = try c.kubectl(["create", "configmap", "app", "--from-literal=mode=blue"])
+    #expect(created.status == 0, "\(created.stderr)")
+    #expect(try c.kubectl(["apply", "-f", c.file("org.yaml", Self.organization)]).status == 0)
+    let editor = try c.file(
+      "editor.sh",
+      "#!/bin/sh\nsed -i -e 's/mode: blue/mode: red/' -e 's/displayName: ACME/displayName: Acme Inc/' \"$1\"\n"
+    )
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: editor)
+    func edit(_ args: [String], editor: String) throws -> MooringProcess.Result {
+      try Self.run(
+        "/usr/bin/env",
+        [
+          "KUBE_EDITOR=" + editor, "/usr/bin/kubectl", "--kubeconfig", c.root + "/kubeconfig",
+          "--cache-dir", c.root + "/cache", "edit",
+        ] + args)
+    }
+    let configMap = try edit(["configmap", "app"], editor: editor)
+    #expect(configMap.status == 0, "\(configMap.stderr)")
+    #expect(configMap.stdout.contains("configmap/app edited"), "\(configMap.stdout)")
+    let mode = try c.kubectl(["get", "configmap", "app", "-o", "jsonpath={.data.mode}"])
+    #expect(mode.stdout == "red")
+    let organization = try edit(["organization", "acme"], editor: editor)
+    #expect(organization.status == 0, "\(organization.stderr)")
+    let name = try c.kubectl(["get", "organization", "acme", "-o", "jsonpath={.spec.displayName}"])
+    #expect(name.stdout == "Acme Inc")
+    let unchanged = try edit(["configmap", "app"], editor: "/bin/true")
+    #expect(unchanged.status == 0, "\(unchanged.stderr)")
+    #expect(unchanged.stderr.contains("Edit cancelled, no changes made"), "\(unchanged.stderr)")
+  }
+
   @Test func watchSeesChanges() async throws {
     let c = try await Cluster()
     let org = try c.file("org.yaml", Self.organization)

@@ -33,7 +33,13 @@ public struct CELMap: Sendable {
   public typealias Element = (key: CELValue, value: CELValue)
 
   @usableFromInline var entries: [Element]
+  /// Positions by key, kept only for maps above `indexThreshold` entries: most maps
+  /// (an object's metadata, labels, a container) are small, and scanning a few keys is
+  /// cheaper than hashing every key of every map an object converts to.
   @usableFromInline var index: [Key: Int]
+
+  /// Maps up to this many entries are searched by scanning.
+  static let indexThreshold = 8
 
   public init() {
     entries = []
@@ -48,10 +54,16 @@ public struct CELMap: Sendable {
       guard let key = Key(k), !k.isDoubleKey else {
         throw CELError("unsupported key type: \(k.type)")
       }
-      if index[key] != nil { throw CELError("Failed with repeated key: \(k.debugText)") }
-      index[key] = entries.count
-      entries.append((k, v))
+      if position(of: key) != nil { throw CELError("Failed with repeated key: \(k.debugText)") }
+      append(key, k, v)
     }
+  }
+
+  /// A map of string keys known to be distinct (an object's map), built without checks.
+  init(distinctStringKeys pairs: some Sequence<(String, CELValue)>, capacity: Int) {
+    self.init()
+    entries.reserveCapacity(capacity)
+    for (k, v) in pairs { append(.string(k), .string(k), v) }
   }
 
   public var count: Int { entries.count }
@@ -61,13 +73,13 @@ public struct CELMap: Sendable {
 
   /// The value for `key` (numeric keys match across int, uint and double).
   public subscript(key: CELValue) -> CELValue? {
-    guard let k = Key(key), let i = index[k] else { return nil }
+    guard let k = Key(key), let i = position(of: k) else { return nil }
     return entries[i].value
   }
 
   /// The value for a string key.
   public subscript(string key: String) -> CELValue? {
-    guard let i = index[.string(key)] else { return nil }
+    guard let i = position(of: .string(key)) else { return nil }
     return entries[i].value
   }
 
@@ -75,13 +87,41 @@ public struct CELMap: Sendable {
   @discardableResult
   public mutating func set(_ key: CELValue, _ value: CELValue) -> Bool {
     guard let k = Key(key) else { return false }
-    if let i = index[k] {
+    if let i = position(of: k) {
       entries[i].value = value
     } else {
-      index[k] = entries.count
-      entries.append((key, value))
+      append(k, key, value)
     }
     return true
+  }
+
+  /// Where `key` is in `entries`.
+  func position(of key: Key) -> Int? {
+    if entries.count > Self.indexThreshold { return index[key] }
+    if case .string(let wanted) = key {
+      // The common case, without building a Key per entry.
+      for i in entries.indices {
+        if case .string(let s) = entries[i].key, s == wanted { return i }
+      }
+      return nil
+    }
+    for i in entries.indices where Key(entries[i].key) == key { return i }
+    return nil
+  }
+
+  /// Appends a new entry, building the index when the map outgrows scanning.
+  private mutating func append(_ key: Key, _ original: CELValue, _ value: CELValue) {
+    entries.append((original, value))
+    if entries.count > Self.indexThreshold {
+      if index.isEmpty {
+        index.reserveCapacity(entries.count * 2)
+        for i in entries.indices {
+          if let k = Key(entries[i].key) { index[k] = i }
+        }
+      } else {
+        index[key] = entries.count - 1
+      }
+    }
   }
 }
 

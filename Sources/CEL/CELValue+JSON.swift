@@ -12,9 +12,9 @@ extension CELValue {
     case .string(let s): self = .string(s)
     case .list(let l): self = .list(l.map(CELValue.init))
     case .map(let m):
-      var out = CELMap()
-      for (k, v) in m { out.set(.string(k), CELValue(v)) }
-      self = .map(out)
+      // A ValueMap's keys are distinct strings already.
+      self = .map(
+        CELMap(distinctStringKeys: m.lazy.map { ($0.key, CELValue($0.value)) }, capacity: m.count))
     }
   }
 

@@ -16,9 +16,14 @@ public enum PolicyCompiler {
   public static let environment: CELEnvironment = {
     var env = CELEnvironment.kubernetes()
     env.add(PolicyAuthorizerLibrary.library)
-    for name in ["object", "oldObject", "request", "params", "namespaceObject"] {
+    for name in ["object", "oldObject", "params"] {
       env.declare(name, .dyn)
     }
+    // As kube-apiserver types them, so that a misspelt field is an error when the policy
+    // is loaded, not when a request arrives.
+    for (name, fields) in PolicyObjectTypes.all { env.objectTypes[name] = fields }
+    env.declare("request", PolicyObjectTypes.request)
+    env.declare("namespaceObject", PolicyObjectTypes.namespace)
     env.declare("authorizer", PolicyAuthorizerLibrary.authorizerType)
     env.declare("authorizer.requestResource", PolicyAuthorizerLibrary.resourceCheckType)
     env.costLimit = perCallCostLimit

@@ -134,7 +134,7 @@ private struct Checker {
       return Expr(id: e.id, .ident(absolute(found.name)))
     }
     let newOperand = check(operand)
-    var result = selectFieldType(e.id, operand: operand.id, optional: optional)
+    var result = selectFieldType(e.id, operand: operand.id, field: field, optional: optional)
     if testOnly { result = .bool }
     setType(e.id, subst.substitute(result, typeParamToDyn: false))
     return Expr(
@@ -144,7 +144,9 @@ private struct Checker {
 
   /// The type of selecting a field of the operand: a map's value type, dyn for dynamic
   /// operands; optional when the operand is optional or the select is `.?`.
-  mutating func selectFieldType(_ id: Int64, operand: Int64, optional: Bool) -> CELType {
+  mutating func selectFieldType(
+    _ id: Int64, operand: Int64, field: String, optional: Bool
+  ) -> CELType {
     let operandType = subst.substitute(type(operand), typeParamToDyn: false)
     var target = operandType
     var isOptional = optional
@@ -162,6 +164,13 @@ private struct Checker {
       result = .dyn
     case .dyn, .error:
       result = .dyn
+    case .opaque(let name, let parameters) where parameters.isEmpty && env.objectTypes[name] != nil:
+      if let fieldType = env.objectTypes[name]?[field] {
+        result = fieldType
+      } else {
+        report(id, "undefined field '\(field)'")
+        result = .error
+      }
     default:
       report(id, "type '\(Self.text(target))' does not support field selection")
       result = .dyn

@@ -13,6 +13,10 @@ public struct CELEnvironment: Sendable {
   public var costEstimation = CELCostEstimation()
   /// Names of the libraries added, in order.
   public private(set) var libraries: [String]
+  /// Object types by name (`kubernetes.AdmissionRequest`): a variable declared as
+  /// `.opaque(name, [])` of one of them has these fields, and selecting any other is a
+  /// type error. At runtime such values are maps.
+  public var objectTypes: [String: [String: CELType]] = [:]
 
   /// An empty environment (no functions at all).
   public init() {

@@ -43,6 +43,36 @@ import Testing
     #expect(e.compileErrors[2].issues.first?.message == "must evaluate to string, not int")
   }
 
+  /// `request` and `namespaceObject` have kube-apiserver's object types: a misspelt field
+  /// is an error when the policy loads; the real fields check with their types.
+  @Test func requestAndNamespaceObjectAreTyped() throws {
+    let c = try configuration(
+      Fixture.policy(
+        "typed",
+        spec: """
+          \(Fixture.configMapRules)
+          validations:
+          - expression: "request.operaton == 'CREATE'"
+          - expression: "namespaceObject.kind == 'Namespace'"
+          - expression: "request.userInfo.groups.exists(g, g == 'admins') || request.dryRun"
+          - expression: "namespaceObject.metadata.labels['env'] == 'prod' && request.kind.kind == 'ConfigMap'"
+          - expression: "request.userInfo.username + 1 == 2"
+          - expression: "has(request.namespace) && request.?options.orValue(null) == null"
+          """))
+    let e = try #require(c.errors.first)
+    #expect(
+      e.compileErrors.map(\.field.description) == [
+        "spec.validations[0].expression", "spec.validations[1].expression",
+        "spec.validations[4].expression",
+      ])
+    #expect(e.compileErrors.first?.issues.first?.message == "undefined field 'operaton'")
+    #expect(e.compileErrors.first?.issues.first?.column == 8)
+    #expect(e.compileErrors.dropFirst().first?.issues.first?.message == "undefined field 'kind'")
+    #expect(
+      e.compileErrors.last?.issues.first?.message.contains("found no matching overload for '_+_'")
+        == true)
+  }
+
   @Test func brokenPolicyDeniesWhatItMatchesUnderFail() throws {
     let yaml = Fixture.policy(
       "broken", spec: Fixture.configMapRules + "\nvalidations: [{expression: 'nope'}]")

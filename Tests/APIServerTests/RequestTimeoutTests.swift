@@ -14,7 +14,7 @@ import Testing
       store: f.store, serverAddress: "127.0.0.1:0", mooringVersion: "test",
       requestTimeout: .milliseconds(100),
       webhook: { _, _, _, _ in
-        try? await Task.sleep(for: .seconds(5))
+        try? await Task.sleep(for: .seconds(60))
         return (200, "late")
       }, logger: Logger(label: "test"))
     let start = ContinuousClock.now
@@ -25,6 +25,7 @@ import Testing
     #expect(response.status == 504)
     let status = try JSON.decode(response.bytes)
     #expect(status["reason"] == "Timeout")
-    #expect(ContinuousClock.now - start < .seconds(3), "answered without waiting")
+    // Far less than the webhook's minute (other suites running at once can delay the timer).
+    #expect(ContinuousClock.now - start < .seconds(30), "answered without waiting")
   }
 }

@@ -11,6 +11,8 @@ struct ListQuery {
   let filter: WatchFilter
   let limit: Int
   let token: ContinueToken?
+  /// Up to this many matching label rows, the labels index drives the list.
+  let labelDrivenLimit: Int
 
   func run() throws -> ObjectList {
     let current = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'revision'") ?? 0
@@ -79,7 +81,7 @@ struct ListQuery {
           db, sql: "SELECT count(*) FROM labels WHERE key = ? AND value IN (\(marks))",
           arguments: values) ?? 0
       let join =
-        matches <= Self.labelDrivenLimit
+        matches <= labelDrivenLimit
         ? "labels l CROSS JOIN objects o ON o.id = l.obj"
         : "objects o CROSS JOIN labels l ON l.obj = o.id"
       sql = """
@@ -111,9 +113,6 @@ struct ListQuery {
     sql += " ORDER BY o.namespace, o.name"
     return (sql, args)
   }
-
-  /// Up to this many label rows match, a list starts from the labels index.
-  static let labelDrivenLimit = 5_000
 
   /// The first equality or set requirement, answered by the labels index.
   private var pushedLabel: LabelSelector.Requirement? {

@@ -23,6 +23,9 @@ public final class SQLiteStore: ObjectStore {
     public var bookmarkInterval: Duration = .seconds(60)
     /// Run the garbage collector in the background after deletions that need it.
     public var automaticGarbageCollection = true
+    /// Up to this many label rows matching a selector's label, a list starts from the
+    /// labels index and sorts the matches; beyond, it walks the kind in key order.
+    public var labelDrivenListLimit = 5_000
     /// Seconds since 1970, for timestamps (tests may fix it).
     public var clock: @Sendable () -> Double = { Date().timeIntervalSince1970 }
 
@@ -180,7 +183,10 @@ public final class SQLiteStore: ObjectStore {
       try ContinueToken(decoding: t)
     }
     return try read { db in
-      try ListQuery(db: db, filter: filter, limit: options.limit, token: token).run()
+      try ListQuery(
+        db: db, filter: filter, limit: options.limit, token: token,
+        labelDrivenLimit: configuration.labelDrivenListLimit
+      ).run()
     }
   }
 

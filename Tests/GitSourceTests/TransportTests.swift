@@ -130,7 +130,9 @@ import Testing
       try await mirror.fetch(timeout: .milliseconds(500))
     }
     #expect(error?.kind == .timedOut)
-    #expect(clock.now - start < .seconds(5))
+    // Well under a silent peer's forever; generous because the suites run in parallel on
+    // two cores and can hold the timer back for seconds.
+    #expect(clock.now - start < .seconds(20))
   }
 
   @Test func cancellationStopsWaiting() async throws {

@@ -327,8 +327,8 @@ struct SQLiteTransaction: StoreTransaction {
     let deleting = object.deletionTimestamp != nil
     let data = StoredObject.encode(object)
     try sql {
-      let id = try Int64.fetchOne(
-        db.cachedStatement(
+      let upsert = BoundStatement(
+        try db.cachedStatement(
           sql: """
             INSERT INTO objects (grp, resource, namespace, name, uid, rv, deleting, data)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -336,18 +336,30 @@ struct SQLiteTransaction: StoreTransaction {
               uid = excluded.uid, rv = excluded.rv, deleting = excluded.deleting,
               data = excluded.data
             RETURNING id
-            """),
-        arguments: [g, r, ns, key.name, uid, revision, deleting, data])
+            """), in: db)
+      upsert.bind(1, g)
+      upsert.bind(2, r)
+      upsert.bind(3, ns)
+      upsert.bind(4, key.name)
+      upsert.bind(5, uid)
+      upsert.bind(6, revision)
+      upsert.bind(7, deleting)
+      upsert.bind(8, data)
+      let id = try upsert.run()
       let labels = object.value[path: WatchFilter.labelsPath]
       if let id, old == nil || old?.value[path: WatchFilter.labelsPath] != labels {
         if old != nil {
           try db.cachedStatement(sql: "DELETE FROM labels WHERE obj = ?").execute(arguments: [id])
         }
-        let insert = try db.cachedStatement(
-          sql: "INSERT INTO labels (obj, key, value) VALUES (?, ?, ?)")
+        let insert = BoundStatement(
+          try db.cachedStatement(sql: "INSERT INTO labels (obj, key, value) VALUES (?, ?, ?)"),
+          in: db)
         for (k, v) in labels?.mapValue ?? ValueMap() {
           guard case .string(let s) = v else { continue }
-          try insert.execute(arguments: [id, k, s])
+          insert.bind(1, id)
+          insert.bind(2, k)
+          insert.bind(3, s)
+          try insert.run()
         }
       }
       let owners = object.value[path: "metadata.ownerReferences"]
@@ -426,23 +438,38 @@ struct SQLiteTransaction: StoreTransaction {
     _ kind: WatchEvent.Kind, _ key: ObjectKey, _ object: Object, _ data: Data, verb: String
   ) throws {
     let ns = StoredObject.namespaceColumn(key)
-    try db.cachedStatement(
-      sql: """
-        INSERT INTO changes (rv, type, grp, resource, namespace, name, data, time)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        """
-    ).execute(arguments: [
-      revision, kind.rawValue, key.resource.group, key.resource.resource, ns, key.name, data, now,
-    ])
-    try db.cachedStatement(
-      sql: """
-        INSERT INTO audit (rv, time, actor, source, verb, grp, resource, namespace, name, uid)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """
-    ).execute(arguments: [
-      revision, now, context.actor, context.source, verb, key.resource.group,
-      key.resource.resource, ns, key.name, object.uid ?? "",
-    ])
+    let change = BoundStatement(
+      try db.cachedStatement(
+        sql: """
+          INSERT INTO changes (rv, type, grp, resource, namespace, name, data, time)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          """), in: db)
+    change.bind(1, revision)
+    change.bind(2, kind.rawValue)
+    change.bind(3, key.resource.group)
+    change.bind(4, key.resource.resource)
+    change.bind(5, ns)
+    change.bind(6, key.name)
+    change.bind(7, data)
+    change.bind(8, now)
+    try change.run()
+    let audit = BoundStatement(
+      try db.cachedStatement(
+        sql: """
+          INSERT INTO audit (rv, time, actor, source, verb, grp, resource, namespace, name, uid)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          """), in: db)
+    audit.bind(1, revision)
+    audit.bind(2, now)
+    audit.bind(3, context.actor)
+    audit.bind(4, context.source)
+    audit.bind(5, verb)
+    audit.bind(6, key.resource.group)
+    audit.bind(7, key.resource.resource)
+    audit.bind(8, ns)
+    audit.bind(9, key.name)
+    audit.bind(10, object.uid ?? "")
+    try audit.run()
   }
 
   // MARK: - Rules

@@ -89,6 +89,22 @@ import Testing
     return try #require(entry?.metadata)
   }
 
+  /// Reconciles the Sync once (no fetch) expecting a failure; returns its issues, or
+  /// records that it did not fail.
+  func failingReconcile() async throws -> [SyncIssue] {
+    let repository = try await store.get(
+      ObjectKey(GitRepositoryReconciler.repositories, namespace: "mooring-system", name: "config"))
+    let sync = try await store.get(
+      ObjectKey(SyncReconciler.syncs, namespace: "mooring-system", name: "config"))
+    let outcome = await loop.syncs.reconcile(
+      sync, repository: repository, mirror: loop.repositories.mirror(for: repository))
+    guard case .failed(_, let issues) = outcome else {
+      Issue.record("expected the reconcile to fail, got \(outcome)")
+      return []
+    }
+    return issues
+  }
+
   func configMap(_ name: String) async throws -> Object {
     try await store.get(
       ObjectKey(GroupResource(group: "", resource: "configmaps"), namespace: "apps", name: name))
@@ -175,17 +191,7 @@ import Testing
     binding.spec = ["policyName": "no-configmaps", "validationActions": ["Deny"]]
     _ = try await store.create(policy, context: context)
     _ = try await store.create(binding, context: context)
-    let repoKey = ObjectKey(
-      GitRepositoryReconciler.repositories, namespace: "mooring-system", name: "config")
-    let repository = try await store.get(repoKey)
-    let sync = try await store.get(
-      ObjectKey(SyncReconciler.syncs, namespace: "mooring-system", name: "config"))
-    let outcome = await loop.syncs.reconcile(
-      sync, repository: repository, mirror: loop.repositories.mirror(for: repository))
-    guard case .failed(_, let issues) = outcome else {
-      Issue.record("expected the policy to deny, got \(outcome)")
-      return
-    }
+    let issues = try await failingReconcile()
     #expect(issues.count == 2 && issues.allSatisfy { $0.message.contains("configmaps are closed") })
   }
 
@@ -240,17 +246,7 @@ import Testing
 
     limits.value["data"] = ["allowed": "w"]
     _ = try await store.update(limits, context: context)
-    let repoKey = ObjectKey(
-      GitRepositoryReconciler.repositories, namespace: "mooring-system", name: "config")
-    let repository = try await store.get(repoKey)
-    let sync = try await store.get(
-      ObjectKey(SyncReconciler.syncs, namespace: "mooring-system", name: "config"))
-    let outcome = await loop.syncs.reconcile(
-      sync, repository: repository, mirror: loop.repositories.mirror(for: repository))
-    guard case .failed(_, let issues) = outcome else {
-      Issue.record("expected the changed parameter to deny, got \(outcome)")
-      return
-    }
+    let issues = try await failingReconcile()
     #expect(issues.count == 2 && issues.allSatisfy { $0.message.contains("key must be w") })
   }
 }

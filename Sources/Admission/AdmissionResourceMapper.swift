@@ -15,6 +15,9 @@ public struct AdmissionResourceMapper: Sendable {
     public var versions: [String]
     /// True when the mapping comes from the plural-guessing rule.
     public var guessed: Bool
+    /// True for a CustomResourceDefinition's kind: its versions differ only in
+    /// `apiVersion` (no conversion webhooks here: conversion strategy None).
+    public var customResource = false
 
     public init(
       group: String, kind: String, resource: String, namespaced: Bool, versions: [String],
@@ -74,9 +77,11 @@ public struct AdmissionResourceMapper: Sendable {
       guard v["served"]?.boolValue != false else { return nil }
       return v["name"]?.stringValue
     }
-    return Mapping(
+    var mapping = Mapping(
       group: group, kind: kind, resource: plural,
       namespaced: spec["scope"]?.stringValue != "Cluster", versions: versions)
+    mapping.customResource = true
+    return mapping
   }
 
   /// Standard Kubernetes kinds with their scope, and Mooring's kinds (DESIGN.md).

@@ -75,7 +75,10 @@ struct PolicyDispatch {
         continue
       case .params(let p): params = p
       }
-      let bindings = celBindings(matchResource: matchResource, matchKind: matchKind, source: source)
+      let bindings = celBindings(
+        matchResource: matchResource, matchKind: matchKind, source: source,
+        customResource: matchKind.version != attributes.kind.version
+          && matcher.mapper.mapping(group: matchKind.group, kind: matchKind.kind).customResource)
       let evaluator = PolicyEvaluator(program: program)
       for param in params {
         var vars = bindings
@@ -188,10 +191,17 @@ struct PolicyDispatch {
     return .params(found)
   }
 
+  /// `value` (an object, or null) with its apiVersion replaced.
+  static func withAPIVersion(_ value: CELValue, _ apiVersion: String) -> CELValue {
+    guard case .map(var map) = value else { return value }
+    map.set(.string("apiVersion"), .string(apiVersion))
+    return .map(map)
+  }
+
   /// The variables every expression sees, but `params`.
   private mutating func celBindings(
     matchResource: GroupVersionResource, matchKind: GroupVersionKind,
-    source: any AdmissionConfigurationSource
+    source: any AdmissionConfigurationSource, customResource: Bool
   ) -> [String: CELValue] {
     if objectValue == nil { objectValue = attributes.request.object.map { CELValue($0) } ?? .null }
     if oldObjectValue == nil {
@@ -225,9 +235,20 @@ struct PolicyDispatch {
     requestResource.subresource = attributes.request.subresource
     requestResource.namespace = attributes.namespace
     requestResource.name = attributes.name
+    var object = objectValue ?? .null
+    var oldObject = oldObjectValue ?? .null
+    // Matched at another version through `Equivalent`: kube-apiserver converts the object
+    // to the version the rule names. A CRD kind's versions differ only in apiVersion here
+    // (conversion None), so that is the conversion; built-in kinds are left as sent.
+    if customResource, matchKind.version != attributes.kind.version {
+      let apiVersion =
+        matchKind.group.isEmpty ? matchKind.version : "\(matchKind.group)/\(matchKind.version)"
+      object = Self.withAPIVersion(object, apiVersion)
+      oldObject = Self.withAPIVersion(oldObject, apiVersion)
+    }
     return [
-      "object": objectValue ?? .null,
-      "oldObject": oldObjectValue ?? .null,
+      "object": object,
+      "oldObject": oldObject,
       "request": requestValue,
       "namespaceObject": namespaceObject,
       "authorizer": .opaque(PolicyAuthorizerCheck(authorizer: authorizer, user: user)),

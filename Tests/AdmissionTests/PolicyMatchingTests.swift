@@ -205,6 +205,44 @@ import Testing
     #expect(exact.policies.first?.applied == false)
   }
 
+  /// A CRD kind matched at another served version sees the object at the rule's version
+  /// (its versions differ only in apiVersion: conversion None).
+  @Test func equivalentMatchPresentsCustomResourcesAtTheRulesVersion() throws {
+    let crd = """
+      apiVersion: apiextensions.k8s.io/v1
+      kind: CustomResourceDefinition
+      metadata: {name: gadgets.example.com}
+      spec:
+        group: example.com
+        scope: Namespaced
+        names: {kind: Gadget, plural: gadgets, singular: gadget}
+        versions:
+        - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}
+        - {name: v2, served: true, storage: false, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}
+      ---
+
+      """
+    let config =
+      crd
+      + Fixture.policy(
+        "p",
+        spec: """
+          matchConstraints:
+            resourceRules:
+            - {apiGroups: [example.com], apiVersions: [v1], operations: ["*"], resources: [gadgets]}
+          validations:
+          - expression: "object.apiVersion == 'example.com/v1' && oldObject.apiVersion == 'example.com/v1'"
+          - expression: "request.kind.version == 'v1' && request.requestKind.version == 'v2'"
+          - expression: "object.size == 3"
+          """)
+    let gadget = try Fixture.object(
+      "{apiVersion: example.com/v2, kind: Gadget, metadata: {name: g, namespace: n}, size: 3}")
+    let r = try Fixture.admit(config, gadget, operation: .update, old: gadget)
+    #expect(r.policies.first?.applied == true)
+    #expect(r.allowed, "\(r.denials)")
+    #expect(r.object?["apiVersion"] == "example.com/v2", "the stored object keeps its version")
+  }
+
   @Test func policyWithoutBindingNeverApplies() throws {
     let policyOnly = try Fixture.objects(
       Fixture.policy("p", spec: Fixture.configMapRules + "\n" + Self.deny)

@@ -57,7 +57,8 @@ struct APIClient: Sendable {
     let port = server.port ?? (tls == nil ? 80 : 443)
     let context = try tls.map { try NIOSSLContext(configuration: $0) }
     // SNI and name checks take a host name; for an IP address NIOSSL checks the peer's.
-    let hostname = host.allSatisfy { $0.isNumber || $0 == "." || $0 == ":" } ? nil : host
+    let isAddress = host.contains(":") || host.allSatisfy { $0.isNumber || $0 == "." }
+    let hostname = isAddress ? nil : host
     let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
     do {
       channel = try await connect(host: host, port: port, context: context, hostname: hostname)
@@ -65,7 +66,8 @@ struct APIClient: Sendable {
       throw ClientError("cannot connect to \(server.absoluteString): \(error)")
     }
     var head = HTTPRequestHead(
-      version: .http1_1, method: HTTPMethod(rawValue: method), uri: server.path + path)
+      version: .http1_1, method: HTTPMethod(rawValue: method),
+      uri: Self.trimmedBase(server.path) + path)
     head.headers.add(name: "Host", value: port == 443 || port == 80 ? host : "\(host):\(port)")
     head.headers.add(name: "Accept", value: "application/json")
     head.headers.add(name: "User-Agent", value: "mooring/\(MooringVersion.string)")
@@ -133,6 +135,14 @@ struct APIClient: Sendable {
             wrappingChannelSynchronously: channel)
         }
       }
+  }
+
+  /// The server URL's path prefix without a trailing slash (`https://host:6443/` is
+  /// common in kubeconfigs; requests must not start with `//`).
+  static func trimmedBase(_ path: String) -> String {
+    var base = Substring(path)
+    while base.hasSuffix("/") { base = base.dropLast() }
+    return String(base)
   }
 
   /// GET of a JSON document; a non-2xx answer throws with the server's message.

@@ -56,8 +56,9 @@ struct APISyncAccess: SyncAccess {
     ]
     let current = try Object(try await client.get(sync))
     if let source = current.spec?["sourceRef"]?["name"]?.stringValue {
+      let sourceNamespace = current.spec?["sourceRef"]?["namespace"]?.stringValue ?? namespace
       _ = try? await client.mergePatch(
-        "\(Self.syncsPath)/namespaces/\(namespace)/gitrepositories/\(source)", patch)
+        "\(Self.syncsPath)/namespaces/\(sourceNamespace)/gitrepositories/\(source)", patch)
     }
     _ = try await client.mergePatch(sync, patch)
   }

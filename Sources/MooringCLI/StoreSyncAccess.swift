@@ -35,7 +35,9 @@ struct StoreSyncAccess: SyncAccess {
     var object = try await store.get(
       ObjectKey(SyncReconciler.syncs, namespace: namespace, name: name))
     if let source = object.spec?["sourceRef"]?["name"]?.stringValue {
-      let key = ObjectKey(GitRepositoryReconciler.repositories, namespace: namespace, name: source)
+      let sourceNamespace = object.spec?["sourceRef"]?["namespace"]?.stringValue ?? namespace
+      let key = ObjectKey(
+        GitRepositoryReconciler.repositories, namespace: sourceNamespace, name: source)
       if var repository = try? await store.get(key) {
         repository.annotations[SyncLabels.requestedAt] = stamp
         _ = try await store.update(repository, context: context)

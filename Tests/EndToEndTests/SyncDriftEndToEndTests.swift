@@ -150,6 +150,18 @@ import Testing
     ])
     #expect(stranger.status == 2, "an error: \(stranger.stdout)")
     #expect(stranger.stderr.contains("401"), "\(stranger.stderr)")
+    // --server with a trailing slash (as kubeconfigs often write it), the CA and a token.
+    let token = try String(contentsOfFile: data + "/admin.token", encoding: .utf8)
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    let byURL = try MooringCommand.run([
+      "status", "apps", "--server", address.trimmingCharacters(in: .whitespacesAndNewlines) + "/",
+      "--certificate-authority", data + "/serving.crt", "--token", token,
+    ])
+    #expect(byURL.status == 0, "\(byURL.stderr)")
+    #expect(byURL.stdout.contains("OutOfSync"), "\(byURL.stdout)")
+    let noConfig = try MooringCommand.run(["status", "--kubeconfig", dir.path + "/missing"])
+    #expect(noConfig.status != 0)
+    #expect(noConfig.stderr.contains("cannot read kubeconfig"), "\(noConfig.stderr)")
     let untrusted = try MooringCommand.run(["status", "--server", address])
     #expect(untrusted.status != 0)
     #expect(untrusted.stderr.contains("--certificate-authority"), "\(untrusted.stderr)")

@@ -4,9 +4,10 @@ import Objects
 extension StructuralSchema {
   /// The CEL type rules see for a value of this schema: scalars by type and format
   /// (`byte` → bytes, `date`/`date-time` → timestamp, `duration` → duration), arrays as
-  /// lists of their items, `additionalProperties` maps as `map(string, T)`. Objects with
-  /// declared properties are `map(string, dyn)` (Mooring's CEL has no object types), and
-  /// nullable, int-or-string and untyped values are `dyn`.
+  /// lists of their items, `additionalProperties` maps as `map(string, T)`, other objects
+  /// `map(string, dyn)`; nullable, int-or-string and untyped values are `dyn`. This is the
+  /// shape the cost estimator reasons about; rules are checked against the finer object
+  /// types of `SchemaCELTypes`.
   public var celType: CELType {
     if intOrString || nullable { return .dyn }
     switch type {

@@ -114,8 +114,10 @@ public struct ValidationRule: Sendable {
     }
     guard !rule.trimmingSpaces.isEmpty else { return (nil, errors) }
 
-    let selfType = schema.celType
+    var types = SchemaCELTypes()
+    let selfType = types.type(of: schema, named: "selfType", resourceRoot: resourceRoot)
     var env = CELEnvironment.kubernetes()
+    env.objectTypes = types.objectTypes
     env.declare("self", selfType)
     env.declare("oldSelf", optionalOldSelf ? .optional(selfType) : selfType)
     env.costLimit = perCallCostLimit

@@ -153,10 +153,12 @@ struct CELCoster {
     }
     var sum = cost(operand)
     switch type(of: operand) {
-    // cel-go charges selections on maps, messages and type parameters. `dyn` is added
-    // here: Mooring types a CRD object with properties as `map(string, dyn)`, so its
-    // nested objects are `dyn` where cel-go sees message types.
+    // cel-go charges selections on maps, messages (here: object types, opaque without
+    // parameters) and type parameters. `dyn` is added here: an object that keeps unknown
+    // fields is `map(string, dyn)` in Mooring, so its nested objects are `dyn`.
     case .map, .typeParam, .dyn:
+      sum = sum.adding(Self.identCost)
+    case .opaque(_, let parameters) where parameters.isEmpty:
       sum = sum.adding(Self.identCost)
     default:
       break

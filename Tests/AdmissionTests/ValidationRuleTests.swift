@@ -14,7 +14,7 @@ import Testing
         - rule: self.minReplicas <= self.maxReplicas
           message: minReplicas must not exceed maxReplicas
         - rule: self.maxReplicas <= 10
-          messageExpression: "'maxReplicas is ' + string(self.maxReplicas) + ', over 10'"
+          messageExpression: "'maxReplicas is %d, over 10'.format([self.maxReplicas])"
         - rule: "!has(self.mode) || self.mode != 'legacy'"
           fieldPath: .mode
           reason: FieldValueForbidden
@@ -250,5 +250,137 @@ import Testing
         "oldSelf cannot be used on the uncorrelatable portion of the schema"
       ]
     }
+  }
+}
+
+/// Rules are checked against the types the schema declares, as kube-apiserver checks them:
+/// a misspelt field or a wrongly typed comparison is refused when the CRD loads.
+@Suite struct ValidationRuleTypeTests {
+  func loadErrors(_ schema: String) -> [String] {
+    do {
+      _ = try CRDValidator(crd: CRDFixtures.crd(schema: schema))
+      return []
+    } catch {
+      return error.errors.map { "\($0.field): \($0.detail)" }
+    }
+  }
+
+  static let base = "spec.versions[0].schema.openAPIV3Schema"
+
+  @Test func misspeltFieldIsRefusedAtLoad() {
+    let errors = loadErrors(
+      """
+      type: object
+      x-kubernetes-validations:
+      - rule: self.spec.replcas <= 5
+      properties:
+        spec:
+          type: object
+          properties:
+            replicas: {type: integer}
+      """)
+    #expect(errors.count == 1)
+    #expect(errors.first?.hasPrefix(Self.base + ".x-kubernetes-validations[0].rule: ") == true)
+    #expect(errors.first?.contains("undefined field 'replcas'") == true)
+  }
+
+  @Test func nestedObjectsListItemsAndMapValuesAreTyped() {
+    let schema = """
+      type: object
+      properties:
+        spec:
+          type: object
+          x-kubernetes-validations:
+          - rule: %@
+          properties:
+            ports:
+              type: array
+              maxItems: 10
+              items:
+                type: object
+                properties:
+                  port: {type: integer}
+            limits:
+              type: object
+              maxProperties: 10
+              additionalProperties:
+                type: object
+                properties:
+                  max: {type: integer}
+      """
+    func errors(_ rule: String) -> [String] {
+      loadErrors(schema.replacingOccurrences(of: "%@", with: "\"\(rule)\""))
+    }
+    #expect(errors("self.ports.all(p, p.port > 0)") == [])
+    #expect(errors("self.limits.all(k, self.limits[k].max > 0)") == [])
+    #expect(
+      errors("self.ports.all(p, p.prot > 0)").first?.contains("undefined field 'prot'") == true)
+    #expect(
+      errors("self.limits.all(k, self.limits[k].maximum > 0)").first?.contains(
+        "undefined field 'maximum'") == true)
+    #expect(
+      errors("self.ports.all(p, p.port == 'http')").first?.contains(
+        "found no matching overload for '_==_'") == true)
+    #expect(errors("has(self.portz)").first?.contains("undefined field 'portz'") == true)
+  }
+
+  @Test func resourceRootShowsOnlyNameAndGenerateNameOfMetadata() {
+    let schema = """
+      type: object
+      x-kubernetes-validations:
+      - rule: %@
+      properties:
+        spec: {type: object, properties: {size: {type: integer}}}
+      """
+    func errors(_ rule: String) -> [String] {
+      loadErrors(schema.replacingOccurrences(of: "%@", with: "\"\(rule)\""))
+    }
+    #expect(
+      errors("self.metadata.name.startsWith('a') && self.kind != '' && self.apiVersion != ''") == []
+    )
+    #expect(
+      errors("self.metadata.labels.size() > 0").first?.contains("undefined field 'labels'") == true)
+  }
+
+  @Test func untypedPartsStayDynamic() {
+    let errors = loadErrors(
+      """
+      type: object
+      properties:
+        spec:
+          type: object
+          x-kubernetes-validations:
+          - rule: self.extra.anything == 1 && self.port == 'http' && self.port == 80
+          properties:
+            extra:
+              type: object
+              x-kubernetes-preserve-unknown-fields: true
+            port:
+              x-kubernetes-int-or-string: true
+      """)
+    #expect(errors == [])
+  }
+
+  /// kube-apiserver refuses this too (kubernetes/kubernetes#124234): `string(int)` has no
+  /// size bound, so the concatenation's estimated cost is unbounded. `format` is the way.
+  @Test func unboundedConcatenationInMessageExpressionIsRefused() {
+    let schema = """
+      type: object
+      properties:
+        spec:
+          type: object
+          x-kubernetes-validations:
+          - rule: self.attempts >= 0
+            messageExpression: %@
+          properties:
+            attempts: {type: integer}
+      """
+    func errors(_ expression: String) -> [String] {
+      loadErrors(schema.replacingOccurrences(of: "%@", with: "\"\(expression)\""))
+    }
+    #expect(
+      errors("'invalid attempts: ' + string(self.attempts)").first?.contains(
+        "estimated messageExpression cost exceeds budget by factor of more than 100x") == true)
+    #expect(errors("'invalid attempts: %d'.format([self.attempts])") == [])
   }
 }

@@ -22,11 +22,16 @@ struct PolicyEvaluator {
     var auditAnnotations: [AuditAnnotation] = []
   }
 
-  /// A value, or an error message.
+  /// A value, or an error message; `outOfBudget` ends the evaluation (kube-apiserver
+  /// then reports that error alone).
   enum Outcome {
     case value(CELValue)
     case failure(String)
+    case outOfBudget
   }
+
+  static let outOfBudgetMessage =
+    "validation failed due to running out of cost budget, no further validation rules will be run"
 
   /// Kubernetes' limit on the length of a message from messageExpression.
   static let maxMessageBytes = 5 * 1024
@@ -53,6 +58,8 @@ struct PolicyEvaluator {
           "matchConditions '\(condition.name)' evaluated to \(other.type), not bool")
       case .failure(let message):
         conditionErrors.append(message)
+      case .outOfBudget:
+        conditionErrors.append(Self.outOfBudgetMessage)
       }
     }
     if !conditionErrors.isEmpty {
@@ -65,6 +72,8 @@ struct PolicyEvaluator {
 
     for (i, v) in program.validations.enumerated() {
       switch run(v.program, v.validation.expression, activation, &budget) {
+      case .outOfBudget:
+        return outOfBudget(errorAction)
       case .failure(let message):
         result.decisions.append(
           PolicyDecision(
@@ -94,6 +103,8 @@ struct PolicyEvaluator {
 
     for a in program.auditAnnotations {
       switch run(a.program, a.text, activation, &budget) {
+      case .outOfBudget:
+        return outOfBudget(errorAction)
       case .failure(let message):
         result.auditAnnotations.append(
           AuditAnnotation(key: a.name, value: nil, error: failurePolicy == .ignore ? nil : message))
@@ -114,19 +125,31 @@ struct PolicyEvaluator {
     return result
   }
 
-  /// Evaluates one program under the remaining budget; errors worded as Kubernetes'.
+  /// The result of a policy whose expressions (variables included) spent the budget:
+  /// that error alone, as kube-apiserver reports it.
+  private func outOfBudget(_ action: PolicyDecision.Action) -> Result {
+    var result = Result()
+    result.decisions = [
+      PolicyDecision(action: action, evaluation: .error, message: Self.outOfBudgetMessage)
+    ]
+    return result
+  }
+
+  /// Evaluates one program under the remaining budget, charging it the program's cost and
+  /// that of the variables it computed first; errors worded as Kubernetes'.
   private func run(
     _ program: CELProgram, _ text: String, _ activation: PolicyActivation, _ budget: inout UInt64
   ) -> Outcome {
     let limit = min(PolicyCompiler.perCallCostLimit, budget)
-    let (value, cost) = program.evaluateWithCost(activation, costLimit: limit)
-    budget = budget > cost ? budget - cost : 0
-    guard case .error(let e) = value else { return .value(value) }
-    if e == .costLimitExceeded && limit < PolicyCompiler.perCallCostLimit {
-      return .failure(
-        "validation failed due to running out of cost budget, no further validation rules will be run"
-      )
+    let (value, ownCost) = program.evaluateWithCost(activation, costLimit: limit)
+    let (cost, overflow) = ownCost.addingReportingOverflow(activation.takeVariableCost())
+    guard !overflow, cost <= budget else {
+      budget = 0
+      return .outOfBudget
     }
+    budget -= cost
+    guard case .error(let e) = value else { return .value(value) }
+    if e == .costLimitExceeded && limit < PolicyCompiler.perCallCostLimit { return .outOfBudget }
     return .failure("expression '\(text)' resulted in error: \(e.message)")
   }
 }

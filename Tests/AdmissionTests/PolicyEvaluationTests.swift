@@ -1,4 +1,5 @@
 import Admission
+import CEL
 import Objects
 import Testing
 
@@ -65,7 +66,44 @@ import Testing
         """), Fixture.configMap("a"))
     #expect(
       messages(failing) == [
-        Self.prefix + "expression 'variables.boom' resulted in error: division by zero"
+        Self.prefix + "expression 'variables.boom' resulted in error: "
+          + "composited variable \"boom\" fails to evaluate: division by zero"
+      ])
+  }
+
+  /// As in kube-apiserver, a variable's cost is charged to the policy's 10,000,000 budget
+  /// once, when first computed, and a policy that spends the budget is denied with that
+  /// error alone.
+  @Test func variablesAreChargedOnceToThePolicyBudget() throws {
+    let expression = "object.data.a.contains(object.data.b)"
+    let data = String(repeating: "a", count: 9_000)
+    let object = try Fixture.configMap("a", data: "{a: \(data), b: \(data)}")
+    // What one variable costs, measured with the same engine.
+    var env = CELEnvironment.kubernetes()
+    env.declare("object", .dyn)
+    let program = try CELProgram(
+      try CELChecker.check(try CELParser.parse(expression), environment: env).get(),
+      environment: env)
+    let cost = program.evaluateWithCost(["object": CELValue(object)]).cost
+    #expect(cost > 500_000 && cost <= PolicyCompiler.perCallCostLimit, "\(cost)")
+    let fits = Int(PolicyCompiler.runtimeCostBudget / cost) - 1
+    func policy(variables count: Int, readTwice: Bool) -> String {
+      let names = (0..<count).map { "variables.v\($0)" }.joined(separator: " && ")
+      let variables = (0..<count).map { "- {name: v\($0), expression: \"\(expression)\"}" }
+      var validations = ["- expression: \"\(names)\""]
+      if readTwice { validations.append("- expression: \"\(names)\"") }
+      return config(
+        (["variables:"] + variables + ["validations:"] + validations).joined(separator: "\n"))
+    }
+    // Read by two validations, `fits` variables are charged once and stay in budget.
+    let within = try Fixture.admit(policy(variables: fits, readTwice: true), object)
+    #expect(within.allowed, "\(within.denials)")
+    // Two more spend it: the policy is denied with the budget error only.
+    let over = try Fixture.admit(policy(variables: fits + 2, readTwice: false), object)
+    #expect(
+      messages(over) == [
+        Self.prefix
+          + "validation failed due to running out of cost budget, no further validation rules will be run"
       ])
   }
 

@@ -53,7 +53,9 @@ public struct CRDValidator: Sendable {
   }
 
   /// Prunes unknown fields (or reports them when strict), applies defaults, validates
-  /// schema and rules. Transition rules (`oldSelf`) run only when `oldObject` is given.
+  /// schema and rules. Transition rules (`oldSelf`) run only when `oldObject` is given;
+  /// on update, errors at values the update did not change are ratcheted away
+  /// (`SchemaRatchet`).
   public func admit(
     _ object: inout Value, oldObject: Value?, version: String, strict: Bool
   ) -> SchemaAdmission {
@@ -81,9 +83,13 @@ public struct CRDValidator: Sendable {
     }
     var validator = SchemaValidator()
     validator.validate(object, schema: schema, at: ValuePath())
-    result.errors += validator.errors
+    var schemaErrors = validator.errors
+    if let old, !schemaErrors.isEmpty {
+      schemaErrors = SchemaRatchet.filter(schemaErrors, new: object, old: old, schema: schema)
+    }
+    result.errors += schemaErrors
     if versionsWithRules.contains(version) {
-      if validator.errors.contains(where: { $0.kind == .typeInvalid }) {
+      if schemaErrors.contains(where: { $0.kind == .typeInvalid }) {
         result.errors.append(
           .invalid(
             ValuePath(), "null",
@@ -91,7 +97,9 @@ public struct CRDValidator: Sendable {
           ))
       } else {
         var rules = RuleEvaluator()
-        rules.validate(object, old: old, schema: schema, at: ValuePath(), resourceRoot: true)
+        rules.validate(
+          object, old: old, schema: schema, at: ValuePath(), resourceRoot: true,
+          unchanged: old == object)
         result.errors += rules.errors
       }
     }

@@ -5,7 +5,9 @@ import Objects
 /// old value on update), as kube-apiserver does: rules run on non-null values only,
 /// transition rules only where an old value correlates (unless `optionalOldSelf`),
 /// each evaluation within the per-call cost limit, all of them within the object's
-/// cost budget. Errors are worded as Kubernetes words them.
+/// cost budget. Errors are worded as Kubernetes words them. On update, rules that do not
+/// read `oldSelf` are skipped where the value did not change (ratcheting, see
+/// `SchemaRatchet`).
 struct RuleEvaluator {
   var errors: [FieldError] = []
   /// What is left of the object's cost budget.
@@ -16,13 +18,15 @@ struct RuleEvaluator {
   static let noSuchOverload = "no such overload"
   static let costLimit = "operation cancelled: actual cost limit exceeded"
 
+  /// - Parameter unchanged: the value equals the old value it correlates to.
   mutating func validate(
     _ value: Value, old: Value?, schema s: StructuralSchema, at path: ValuePath,
-    resourceRoot: Bool
+    resourceRoot: Bool, unchanged: Bool = false
   ) {
     guard !stopped, !value.isNull else { return }
     if !s.validations.isEmpty {
-      evaluateRules(value, old: old, schema: s, at: path, resourceRoot: resourceRoot)
+      evaluateRules(
+        value, old: old, schema: s, at: path, resourceRoot: resourceRoot, unchanged: unchanged)
       if stopped { return }
     }
     switch value {
@@ -30,19 +34,32 @@ struct RuleEvaluator {
       let oldMap = old?.mapValue
       for (key, member) in map {
         guard let child = s.schema(forMember: key) else { continue }
+        let oldMember = oldMap?[key]
         validate(
-          member, old: oldMap?[key], schema: child, at: path.appending(key),
-          resourceRoot: child.embeddedResource)
+          member, old: oldMember, schema: child, at: path.appending(key),
+          resourceRoot: child.embeddedResource,
+          unchanged: unchanged || (oldMember.map { $0 == member } ?? false))
         if stopped { return }
       }
     case .list(let list):
       guard let items = s.items else { return }
-      let oldList = s.listType == "map" ? old?.listValue ?? [] : []
+      let oldItems = old?.listValue ?? []
       for (i, item) in list.enumerated() {
-        let oldItem = oldList.first { Self.sameKeys($0, item, s.listMapKeys) }
+        var oldItem: Value?
+        var itemUnchanged = unchanged
+        switch s.listType {
+        case "map":
+          oldItem = oldItems.first { Self.sameKeys($0, item, s.listMapKeys) }
+          itemUnchanged = itemUnchanged || oldItem == item
+        case "set":
+          // Correlated by value, for ratcheting only: `oldSelf` has no meaning here.
+          itemUnchanged = itemUnchanged || oldItems.contains(item)
+        default:
+          break
+        }
         validate(
           item, old: oldItem, schema: items, at: path.appending(i),
-          resourceRoot: items.embeddedResource)
+          resourceRoot: items.embeddedResource, unchanged: itemUnchanged)
         if stopped { return }
       }
     default:
@@ -58,7 +75,7 @@ struct RuleEvaluator {
 
   mutating func evaluateRules(
     _ value: Value, old: Value?, schema s: StructuralSchema, at path: ValuePath,
-    resourceRoot: Bool
+    resourceRoot: Bool, unchanged: Bool
   ) {
     let typeName = Value.string(s.type ?? "")
     if budget == 0 {
@@ -69,6 +86,7 @@ struct RuleEvaluator {
     let oldValue = old.map { s.celValue($0, resourceRoot: resourceRoot) }
     for rule in s.validations {
       if rule.usesOldSelf && oldValue == nil && !rule.optionalOldSelf { continue }
+      if unchanged && !rule.usesOldSelf { continue }
       var bindings = ["self": selfValue]
       if rule.optionalOldSelf {
         bindings["oldSelf"] = .optional(oldValue)

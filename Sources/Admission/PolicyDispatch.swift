@@ -212,7 +212,7 @@ struct PolicyDispatch {
       if !attributes.isNamespaceObject, !attributes.namespace.isEmpty,
         let ns = source.namespace(named: attributes.namespace)
       {
-        v = CELValue(ns)
+        v = PolicyObjectTypes.namespaceValue(ns)
       }
       namespaceValue = v
     }

@@ -189,11 +189,21 @@ import Testing
           request.namespace == 'team-a' && request.name == 'a' && request.operation == 'UPDATE' &&
           request.userInfo.username == 'alice' && !request.dryRun &&
           request.options.kind == 'UpdateOptions' && oldObject.data.v == '1' && object.data.v == '2' &&
-          namespaceObject.metadata.labels.env == 'dev'
+          namespaceObject.metadata.labels.env == 'dev' &&
+          namespaceObject.metadata.creationTimestamp < timestamp('2025-01-01T00:00:00Z') &&
+          namespaceObject.status.conditions[0].lastTransitionTime.getFullYear() == 2024
       """
     let config =
       self.config(body)
-      + "---\n{apiVersion: v1, kind: Namespace, metadata: {name: team-a, labels: {env: dev}}}\n"
+        + """
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: team-a, labels: {env: dev}, creationTimestamp: '2024-03-01T10:00:00Z'}
+        status:
+          conditions: [{type: Terminating, status: 'False', lastTransitionTime: '2024-05-01T00:00:00Z'}]
+
+        """
     let r = try Fixture.admit(
       config, Fixture.configMap("a", data: "{v: '2'}"), operation: .update,
       old: Fixture.configMap("a", data: "{v: '1'}"))

@@ -18,14 +18,18 @@ public struct APIServer: Sendable {
   public let port: Int
   /// The TLS identity; nil serves plain HTTP.
   public let certificate: ServingCertificate?
-  /// Where every request is recorded, if anywhere.
+  /// The file every request is written to, if any.
   public let auditLog: AuditLog?
+  /// The store's request trail every request goes to, if any.
+  public let requestTrail: RequestAuditTrail?
 
   public init(
     handler: APIHandler, authenticator: TokenAuthenticator, host: String, port: Int,
-    certificate: ServingCertificate?, auditLog: AuditLog? = nil
+    certificate: ServingCertificate?, auditLog: AuditLog? = nil,
+    requestTrail: RequestAuditTrail? = nil
   ) {
     self.auditLog = auditLog
+    self.requestTrail = requestTrail
     self.handler = handler
     self.authenticator = authenticator
     self.host = host
@@ -50,7 +54,9 @@ public struct APIServer: Sendable {
           certificateChain: chain, privateKey: .privateKey(key)))
     }
     return Application(
-      responder: APIResponder(handler: handler, authenticator: authenticator, auditLog: auditLog),
+      responder: APIResponder(
+        handler: handler, authenticator: authenticator, auditLog: auditLog,
+        requestTrail: requestTrail),
       server: server,
       configuration: ApplicationConfiguration(
         address: .hostname(host, port: port), serverName: "mooring"),
@@ -65,6 +71,7 @@ struct APIResponder: HTTPResponder {
   let handler: APIHandler
   let authenticator: TokenAuthenticator
   let auditLog: AuditLog?
+  let requestTrail: RequestAuditTrail?
 
   /// What anyone may read without credentials (kube's `system:public-info-viewer`).
   static let publicPaths: Set<String> = ["/healthz", "/livez", "/readyz", "/version"]
@@ -112,25 +119,30 @@ struct APIResponder: HTTPResponder {
           verb: AuditLog.verb(apiRequest), resource: resource, code: answer.status,
           seconds: finished.timeIntervalSince(received))
       }
-      if let auditLog {
+      if auditLog != nil || requestTrail != nil {
         apiRequest.body = []
-        var rv: String?
+        var written: Value?
         if apiRequest.method != "GET", answer.status < 300, !answer.bytes.isEmpty {
-          rv = (try? JSON.decode(answer.bytes))?[path: "metadata.resourceVersion"]?.stringValue
+          written = try? JSON.decode(answer.bytes)
         }
-        auditLog.record(
-          AuditLog.Entry(
-            request: apiRequest, status: answer.status, received: received, finished: finished,
-            resourceVersion: rv))
+        var entry = AuditLog.Entry(
+          request: apiRequest, status: answer.status, received: received, finished: finished,
+          resourceVersion: written?[path: "metadata.resourceVersion"]?.stringValue)
+        if apiRequest.method == "POST" {
+          entry.createdName = written?[path: "metadata.name"]?.stringValue
+        }
+        auditLog?.record(entry)
+        requestTrail?.record(entry.record)
       }
     } else {
       answer = .error(.unauthorized())
-      if let auditLog {
-        auditLog.record(
-          AuditLog.Entry(
-            request: APIRequest(
-              method: request.method.rawValue, path: path, query: query, headers: headers),
-            status: 401, received: received, finished: Date()))
+      if auditLog != nil || requestTrail != nil {
+        let entry = AuditLog.Entry(
+          request: APIRequest(
+            method: request.method.rawValue, path: path, query: query, headers: headers),
+          status: 401, received: received, finished: Date())
+        auditLog?.record(entry)
+        requestTrail?.record(entry.record)
       }
     }
     var fields = HTTPFields()

@@ -1,5 +1,6 @@
 import Foundation
 import Objects
+import Store
 import Synchronization
 
 /// The request audit log (`--audit-log-path`): one `audit.k8s.io/v1` Event per request,
@@ -31,6 +32,8 @@ public final class AuditLog: Sendable {
     public var finished: Date
     /// The resourceVersion a write produced.
     public var resourceVersion: String?
+    /// The name of the object a create made (its path names none).
+    public var createdName: String?
   }
 
   /// The Event of `entry`.
@@ -53,7 +56,7 @@ public final class AuditLog: Sendable {
         "apiVersion": .string(path.version),
       ]
       if let ns = path.namespace { ref["namespace"] = .string(ns) }
-      if let name = path.name { ref["name"] = .string(name) }
+      if let name = path.name ?? entry.createdName { ref["name"] = .string(name) }
       if let sub = path.subresource { ref["subresource"] = .string(sub) }
       if let rv = entry.resourceVersion { ref["resourceVersion"] = .string(rv) }
       event["objectRef"] = .map(ref)
@@ -94,6 +97,28 @@ public final class AuditLog: Sendable {
     let f = ISO8601DateFormatter()
     f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
     return f.string(from: date)
+  }
+}
+
+extension AuditLog.Entry {
+  /// The entry as the store's request trail keeps it.
+  var record: RequestRecord {
+    let r = request
+    var resource: GroupResource?
+    var subresource = ""
+    var namespace: String?
+    var name = ""
+    if case .resource(let path) = r.target {
+      resource = GroupResource(group: path.group, resource: path.resource)
+      subresource = path.subresource ?? ""
+      namespace = path.namespace
+      name = path.name ?? createdName ?? ""
+    }
+    return RequestRecord(
+      time: received.timeIntervalSince1970, user: r.user.username, verb: AuditLog.verb(r),
+      resource: resource, subresource: subresource, namespace: namespace, name: name, uri: r.uri,
+      code: status, latency: finished.timeIntervalSince(received),
+      resourceVersion: resourceVersion ?? "")
   }
 }
 

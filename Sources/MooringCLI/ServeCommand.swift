@@ -65,6 +65,19 @@ struct ServeCommand: AsyncParsableCommand {
   @Option(help: "A kube-style token file: CSV lines token,user,uid,\"group1,group2\".")
   var tokenAuthFile: String?
 
+  @Option(
+    help: """
+      How often the store's change log is compacted, keeping that much history for watches \
+      and paged lists to resume from (Go duration; 0 turns compaction off).
+      """)
+  var compactionInterval: String = "5m"
+
+  @Option(help: "How long the store keeps API request records (Go duration).")
+  var auditRetention: String = "168h"
+
+  @Option(help: "How many API request records the store keeps at most.")
+  var auditMaxRequests: Int = 1_000_000
+
   func validate() throws {
     guard let colon = listen.lastIndex(of: ":"), Int(listen[listen.index(after: colon)...]) != nil
     else {
@@ -78,6 +91,16 @@ struct ServeCommand: AsyncParsableCommand {
     }
     guard ["text", "json"].contains(logFormat) else {
       throw ValidationError("--log-format must be text or json")
+    }
+    guard let interval = Duration.seconds(parsing: compactionInterval), interval >= 0 else {
+      throw ValidationError(
+        "--compaction-interval \(compactionInterval): expected a duration like 5m")
+    }
+    guard let retention = Duration.seconds(parsing: auditRetention), retention > 0 else {
+      throw ValidationError("--audit-retention \(auditRetention): expected a duration like 168h")
+    }
+    guard auditMaxRequests >= 0 else {
+      throw ValidationError("--audit-max-requests must not be negative")
     }
   }
 
@@ -105,8 +128,17 @@ struct ServeCommand: AsyncParsableCommand {
     let loop = ControlLoop(
       store: store, dataDirectory: dataDir, logger: logger, chain: AdmissionChain(authorizer: rbac),
       authorizer: RBACSyncAuthorizer(rbac: rbac), fetchConcurrency: concurrentFetches)
-    var services: [any Service] = [ControllerService(loop: loop)]
-    services.append(try apiServer(store: store, rbac: rbac, registry: registry, logger: logger))
+    let trail = RequestAuditTrail(store: store, logger: logger)
+    let compaction = Duration.seconds(parsing: compactionInterval) ?? 0
+    // Shut down in reverse order: the API first, the request trail's last flush at the end.
+    let services: [any Service] = [
+      StoreMaintenanceService(
+        store: store, trail: trail, compactionInterval: compaction > 0 ? compaction : nil,
+        auditRetention: Duration.seconds(parsing: auditRetention) ?? 604_800,
+        auditMaxRequests: auditMaxRequests, logger: logger),
+      ControllerService(loop: loop),
+      try apiServer(store: store, rbac: rbac, registry: registry, trail: trail, logger: logger),
+    ]
     let group = ServiceGroup(
       services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
     try await group.run()
@@ -119,7 +151,7 @@ extension ServeCommand {
   /// (what `mooring kubeconfig` reads).
   func apiServer(
     store: SQLiteStore, rbac: RBACAuthorizer, registry: PrometheusCollectorRegistry,
-    logger: Logger
+    trail: RequestAuditTrail, logger: Logger
   ) throws -> any Service {
     let colon = listen.lastIndex(of: ":")!
     let host = String(listen[..<colon])
@@ -164,7 +196,8 @@ extension ServeCommand {
     let scheme = insecureHTTP ? "http" : "https"
     return try APIServer(
       handler: handler, authenticator: authenticator, host: host, port: port,
-      certificate: certificate, auditLog: try auditLogPath.map { try AuditLog(path: $0) }
+      certificate: certificate, auditLog: try auditLogPath.map { try AuditLog(path: $0) },
+      requestTrail: trail
     )
     .application(logger: logger) { bound in
       let url = "\(scheme)://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(bound)"

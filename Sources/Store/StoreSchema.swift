@@ -11,9 +11,11 @@ import GRDB
 /// - `owners`: one row per owner reference, for garbage collection.
 /// - `changes`: the change log by revision (watch, list snapshots); compacted.
 /// - `audit`: who changed what, when and from where; kept after compaction.
+/// - `requests`: every API request (reads included): who, what, the answer; trimmed by
+///   age and count (`trimRequests`). Added in version 3.
 /// - `meta`: the current and compacted revisions, the schema version.
 enum StoreSchema {
-  static let version = 2
+  static let version = 3
 
   static let statements = [
     """
@@ -53,6 +55,15 @@ enum StoreSchema {
     "CREATE INDEX IF NOT EXISTS audit_object ON audit (grp, resource, namespace, name, rv)",
     "CREATE INDEX IF NOT EXISTS audit_actor ON audit (actor, time)",
     "CREATE INDEX IF NOT EXISTS audit_time ON audit (time)",
+    """
+    CREATE TABLE IF NOT EXISTS requests (
+      id INTEGER PRIMARY KEY, time REAL NOT NULL, user TEXT NOT NULL, verb TEXT NOT NULL,
+      grp TEXT NOT NULL, resource TEXT NOT NULL, subresource TEXT NOT NULL,
+      namespace TEXT NOT NULL, name TEXT NOT NULL, uri TEXT NOT NULL, code INTEGER NOT NULL,
+      latency REAL NOT NULL, rv TEXT NOT NULL)
+    """,
+    "CREATE INDEX IF NOT EXISTS requests_user ON requests (user, time)",
+    "CREATE INDEX IF NOT EXISTS requests_time ON requests (time)",
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     "INSERT OR IGNORE INTO meta (key, value) VALUES ('revision', 0), ('compacted', 0)",
   ]

@@ -1,4 +1,5 @@
 import Foundation
+import Objects
 import TestSupport
 import Testing
 
@@ -434,7 +435,39 @@ import Testing
     #expect(creates.first?.contains("\"code\":403") == true)
     #expect(creates.last?.contains("\"code\":201") == true)
     #expect(creates.last?.contains("\"resourceVersion\":\"") == true)
+    #expect(creates.last?.contains("\"name\":\"acme\"") == true)
     #expect(log.contains("\"code\":401"))
+
+    // Every request, reads included, is in the store's request trail too (written within
+    // a second of the answer).
+    var requests = try MooringProcess.run([
+      "audit", "--data-dir", c.root + "/data", "--requests", "--user", "alice",
+      "--resource", "organizations",
+    ])
+    for _ in 0..<20 where !requests.stdout.contains("201") {
+      try await Task.sleep(for: .milliseconds(250))
+      requests = try MooringProcess.run([
+        "audit", "--data-dir", c.root + "/data", "--requests", "--user", "alice",
+        "--resource", "organizations",
+      ])
+    }
+    let rows = requests.stdout.split(separator: "\n").map { String($0) }
+    #expect(rows.first?.hasPrefix("TIME") == true, "\(requests)")
+    #expect(
+      rows.contains {
+        $0.contains("alice   create   organizations.resourcemanager.mooring.dev acme")
+          && $0.contains(" 201 ")
+      }, "\(requests)")
+    #expect(
+      rows.contains { $0.contains("alice   create") && $0.contains(" 403 ") }, "\(requests)")
+    let reads = try MooringProcess.run([
+      "audit", "--data-dir", c.root + "/data", "--requests", "--user", "admin", "-o", "json",
+    ])
+    let readRecords = try JSON.decode(Array(reads.stdout.utf8)).listValue ?? []
+    let namespaceLists = readRecords.filter { (r: Value) -> Bool in
+      r["verb"]?.stringValue == "list" && r["resource"]?.stringValue == "namespaces"
+    }
+    #expect(namespaceLists.first?["code"] == .int(200), "\(reads)")
 
     let metrics = try c.kubectl(["get", "--raw", "/metrics"])
     #expect(

@@ -1,0 +1,143 @@
+import GRDB
+
+/// One API request as the store's audit trail keeps it, reads included: who asked, the
+/// verb and object, the answer's status code, how long it took and, for a write, the
+/// resourceVersion it produced. Never bodies.
+public struct RequestRecord: Sendable, Hashable {
+  /// When the request was received, seconds since 1970.
+  public var time: Double
+  public var user: String
+  /// kube's verb: get, list, watch, create, update, patch, delete, deletecollection (or
+  /// the HTTP method, lowercased, for paths that are not resources).
+  public var verb: String
+  /// The resource; nil for other paths (discovery, /healthz, ...).
+  public var resource: GroupResource?
+  public var subresource: String
+  public var namespace: String?
+  public var name: String
+  /// The request's path and query.
+  public var uri: String
+  public var code: Int
+  /// Seconds.
+  public var latency: Double
+  /// The resourceVersion a write produced; empty otherwise.
+  public var resourceVersion: String
+
+  public init(
+    time: Double, user: String, verb: String, resource: GroupResource?, subresource: String = "",
+    namespace: String? = nil, name: String = "", uri: String, code: Int, latency: Double,
+    resourceVersion: String = ""
+  ) {
+    self.time = time
+    self.user = user
+    self.verb = verb
+    self.resource = resource
+    self.subresource = subresource
+    self.namespace = namespace
+    self.name = name
+    self.uri = uri
+    self.code = code
+    self.latency = latency
+    self.resourceVersion = resourceVersion
+  }
+}
+
+extension SQLiteStore {
+  /// Appends request records in one short transaction (no revision, no watch event).
+  public func recordRequests(_ records: [RequestRecord]) throws(StoreError) {
+    guard !records.isEmpty else { return }
+    try writeMaintenance { db in
+      let insert = try db.cachedStatement(
+        sql: """
+          INSERT INTO requests (time, user, verb, grp, resource, subresource, namespace, name,
+            uri, code, latency, rv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          """)
+      for r in records {
+        try insert.execute(arguments: [
+          r.time, r.user, r.verb, r.resource?.group ?? "", r.resource?.resource ?? "",
+          r.subresource, r.namespace ?? "", r.name, r.uri, r.code, r.latency,
+          r.resourceVersion,
+        ])
+      }
+    }
+  }
+
+  /// The request trail, newest first; `query.actor` is the user.
+  public func requests(_ query: AuditQuery) throws(StoreError) -> [RequestRecord] {
+    var conditions: [String] = []
+    var args: StatementArguments = []
+    func add(_ sql: String, _ value: some DatabaseValueConvertible) {
+      conditions.append(sql)
+      _ = args.append(contentsOf: [value])
+    }
+    if let r = query.resource {
+      add("grp = ?", r.group)
+      add("resource = ?", r.resource)
+    }
+    if let ns = query.namespace { add("namespace = ?", ns) }
+    if let name = query.name { add("name = ?", name) }
+    if let actor = query.actor { add("user = ?", actor) }
+    if let since = query.since { add("time >= ?", since) }
+    if let until = query.until { add("time < ?", until) }
+    var sql = """
+      SELECT time, user, verb, grp, resource, subresource, namespace, name, uri, code, latency,
+        rv FROM requests
+      """
+    if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+    sql += " ORDER BY id DESC"
+    if query.limit > 0 { sql += " LIMIT \(query.limit)" }
+    let finalSQL = sql
+    let finalArgs = args
+    return try read { db in
+      try Row.fetchAll(db, sql: finalSQL, arguments: finalArgs).map { row in
+        let group: String = row[3]
+        let resource: String = row[4]
+        let ns: String = row[6]
+        return RequestRecord(
+          time: row[0], user: row[1], verb: row[2],
+          resource: resource.isEmpty ? nil : GroupResource(group: group, resource: resource),
+          subresource: row[5], namespace: ns.isEmpty ? nil : ns, name: row[7], uri: row[8],
+          code: row[9], latency: row[10], resourceVersion: row[11])
+      }
+    }
+  }
+
+  /// Drops request records older than `maxAge` seconds and, beyond the newest
+  /// `maxCount`, the oldest, in batches of `batch` rows so writers never wait long.
+  /// Returns how many went.
+  @discardableResult
+  public func trimRequests(maxAge: Double?, maxCount: Int?, batch: Int = 10_000)
+    throws(StoreError) -> Int
+  {
+    let now = configuration.clock()
+    let cut = try read { db -> Int64 in
+      var cut: Int64 = 0
+      if let maxAge {
+        cut =
+          try Int64.fetchOne(
+            db, sql: "SELECT MAX(id) FROM requests WHERE time < ?", arguments: [now - maxAge]) ?? 0
+      }
+      if let maxCount {
+        let byCount =
+          try Int64.fetchOne(
+            db, sql: "SELECT id FROM requests ORDER BY id DESC LIMIT 1 OFFSET ?",
+            arguments: [maxCount]) ?? 0
+        cut = max(cut, byCount)
+      }
+      return cut
+    }
+    var removed = 0
+    while true {
+      let n = try writeMaintenance { db in
+        try db.execute(
+          sql: """
+            DELETE FROM requests WHERE id IN (SELECT id FROM requests WHERE id <= ?
+              ORDER BY id LIMIT ?)
+            """, arguments: [cut, batch])
+        return db.changesCount
+      }
+      removed += n
+      if n < batch { return removed }
+    }
+  }
+}

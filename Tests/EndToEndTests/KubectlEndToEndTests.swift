@@ -1,5 +1,6 @@
 import Foundation
 import Objects
+import Store
 import TestSupport
 import Testing
 
@@ -297,6 +298,36 @@ import Testing
       try await Task.sleep(for: .milliseconds(100))
     }
     #expect(lines == ["ACME", "One", "Two"])
+  }
+
+  /// The daemon compacts its change log every --compaction-interval: a watch from before
+  /// that is answered 410 Expired, as kube-apiserver answers after etcd compacts.
+  @Test func daemonCompactsTheChangeLog() async throws {
+    let c = try await Cluster(extra: ["--compaction-interval", "1s"])
+    let org = try c.file("org.yaml", Self.organization)
+    #expect(try c.kubectl(["apply", "-f", org]).status == 0)
+    for name in ["One", "Two"] {
+      _ = try c.kubectl([
+        "patch", "org", "acme", "--type", "merge", "-p", "{\"spec\":{\"displayName\":\"\(name)\"}}",
+      ])
+    }
+    let store = try SQLiteStore(path: c.root + "/data/store.db")
+    let revision = try await store.currentRevision()
+    var compacted: Int64 = 0
+    for _ in 0..<40 where compacted < revision {
+      try await Task.sleep(for: .milliseconds(250))
+      compacted = try store.compactedRevision()
+    }
+    #expect(compacted >= revision, "compacted \(compacted) of \(revision)")
+    let watch = try c.kubectl([
+      "get", "--raw",
+      "/apis/resourcemanager.mooring.dev/v1alpha1/organizations?watch=1&resourceVersion=1&timeoutSeconds=2",
+    ])
+    #expect(watch.stdout.contains("\"type\":\"ERROR\""), "\(watch)")
+    #expect(watch.stdout.contains("\"code\":410"), "\(watch)")
+    // The objects themselves are untouched.
+    let name = try c.kubectl(["get", "org", "acme", "-o", "jsonpath={.spec.displayName}"])
+    #expect(name.stdout == "Two")
   }
 
   @Test func admissionPolicyDenies() async throws {

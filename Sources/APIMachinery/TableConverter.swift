@@ -98,15 +98,28 @@ public struct TableConverter: Sendable {
     remainingItemCount: Int64? = nil, now: Date, includeObject: IncludeObject = .metadata,
     includeColumnDefinitions: Bool = true, groupVersion: String = TableConverter.defaultGroupVersion
   ) -> Value {
+    let rows = objects.map {
+      row(for: $0, now: now, includeObject: includeObject, groupVersion: groupVersion)
+    }
+    return table(
+      rows: rows, resourceVersion: resourceVersion, continueToken: continueToken,
+      remainingItemCount: remainingItemCount, includeColumnDefinitions: includeColumnDefinitions,
+      groupVersion: groupVersion)
+  }
+
+  /// The Table around rows already made with `row(for:)` (so a caller can decode and
+  /// drop objects one at a time).
+  public func table(
+    rows: [Value], resourceVersion: String?, continueToken: String? = nil,
+    remainingItemCount: Int64? = nil, includeColumnDefinitions: Bool = true,
+    groupVersion: String = TableConverter.defaultGroupVersion
+  ) -> Value {
     var metadata = ValueMap()
     if let resourceVersion, !resourceVersion.isEmpty {
       metadata["resourceVersion"] = .string(resourceVersion)
     }
     if let continueToken, !continueToken.isEmpty { metadata["continue"] = .string(continueToken) }
     if let remainingItemCount { metadata["remainingItemCount"] = .int(remainingItemCount) }
-    let rows = objects.map {
-      row(for: $0, now: now, includeObject: includeObject, groupVersion: groupVersion)
-    }
     return [
       "kind": "Table", "apiVersion": .string(groupVersion), "metadata": .map(metadata),
       "columnDefinitions": includeColumnDefinitions ? .list(columnDefinitions) : .null,

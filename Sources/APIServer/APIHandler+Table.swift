@@ -19,6 +19,25 @@ extension APIHandler {
       includeColumnDefinitions: columns)
   }
 
+  /// The Table of stored objects, decoded one at a time (a row keeps only its cells and
+  /// the metadata `includeObject` asks for).
+  func table(
+    forStored items: [Data], type: ResourceType, version: String, resourceVersion: String,
+    continueToken: String?, includeObject: String? = nil
+  ) async throws -> Value {
+    let converter = TableConverter(columns: try await printerColumns(type, version: version))
+    let include = TableConverter.IncludeObject(queryValue: includeObject) ?? .metadata
+    let now = Date()
+    var rows: [Value] = []
+    rows.reserveCapacity(items.count)
+    for data in items {
+      rows.append(
+        converter.row(for: try JSON.decode(Array(data)), now: now, includeObject: include))
+    }
+    return converter.table(
+      rows: rows, resourceVersion: resourceVersion, continueToken: continueToken)
+  }
+
   /// The printer columns of `type` at `version`.
   func printerColumns(_ type: ResourceType, version: String) async throws -> [PrinterColumn] {
     let crds = try await admission.snapshot().customResourceDefinitions

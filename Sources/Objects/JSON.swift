@@ -35,6 +35,11 @@ public enum JSON {
     return String(decoding: out, as: UTF8.self)
   }
 
+  /// Appends `value`, compactly encoded, to `out` (for answers assembled piece by piece).
+  public static func encode(_ value: Value, appendingTo out: inout [UInt8]) {
+    JSONWriter(sortedKeys: false, pretty: false).write(value, into: &out, depth: 0)
+  }
+
   /// Encodes `value` to UTF-8 bytes.
   public static func encodeBytes(_ value: Value, sortedKeys: Bool = false, pretty: Bool = false)
     -> [UInt8]

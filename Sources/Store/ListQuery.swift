@@ -14,7 +14,36 @@ struct ListQuery {
   /// Up to this many matching label rows, the labels index drives the list.
   let labelDrivenLimit: Int
 
+  /// One listed item: its key, its stored JSON, and the object when it had to be decoded.
+  struct Listed {
+    let namespace: String
+    let name: String
+    let data: Data
+    let object: Object?
+  }
+
   func run() throws -> ObjectList {
+    let (rows, more, revision) = try scan(decode: true)
+    var list = ObjectList(items: rows.compactMap(\.object), resourceVersion: revision)
+    list.continueToken = more ? Self.token(after: rows.last, at: revision) : nil
+    return list
+  }
+
+  /// The page as stored bytes: objects are decoded only when a selector must read them.
+  func runStored() throws -> StoredObjectList {
+    let (rows, more, revision) = try scan(decode: false)
+    return StoredObjectList(
+      items: rows.map(\.data), resourceVersion: revision,
+      continueToken: more ? Self.token(after: rows.last, at: revision) : nil)
+  }
+
+  static func token(after row: Listed?, at revision: Int64) -> String? {
+    guard let row else { return nil }
+    return ContinueToken(revision: revision, namespace: row.namespace, name: row.name).encoded
+  }
+
+  /// The page's rows in key order, whether more follow, and the revision read at.
+  private func scan(decode: Bool) throws -> ([Listed], Bool, Int64) {
     let current = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'revision'") ?? 0
     let compacted =
       try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'compacted'") ?? 0
@@ -23,7 +52,9 @@ struct ListQuery {
       throw StoreError.expired(requested: token.revision, oldest: compacted)
     }
     let historical = revision < current ? try statesAt(revision) : []
-    var items: [Object] = []
+    // The scan applies the namespace and name; other selectors need the object.
+    let mustDecode = decode || !filter.selectsAll
+    var items: [Listed] = []
     var more = false
     var h = 0
     let (sql, arguments) = try scanSQL(at: revision < current ? revision : nil)
@@ -47,21 +78,19 @@ struct ListQuery {
       } else {
         break
       }
-      let object = try StoredObject.decode(next.2)
-      guard filter.matches(object) else { continue }
+      var object: Object?
+      if mustDecode {
+        let decoded = try StoredObject.decode(next.2)
+        guard filter.matches(decoded) else { continue }
+        object = decoded
+      }
       if limit > 0 && items.count == limit {
         more = true
         break
       }
-      items.append(object)
+      items.append(Listed(namespace: next.0, name: next.1, data: next.2, object: object))
     }
-    var list = ObjectList(items: items, resourceVersion: revision)
-    if more, let last = items.last {
-      list.continueToken =
-        ContinueToken(revision: revision, namespace: last.namespace ?? "", name: last.name ?? "")
-        .encoded
-    }
-    return list
+    return (items, more, revision)
   }
 
   /// The scan of current rows (unchanged since `revision` when given), after the token's

@@ -1,3 +1,4 @@
+import Foundation
 import Objects
 
 /// Who writes and on whose behalf: recorded with every change in the audit trail.
@@ -75,6 +76,15 @@ public struct ObjectList: Sendable {
     self.continueToken = continueToken
     self.remainingItemCount = remainingItemCount
   }
+}
+
+/// A page of a list as stored: each item's compact JSON (see `SQLiteStore.listStoredJSON`).
+public struct StoredObjectList: Sendable {
+  public var items: [Data]
+  /// The revision the list was read at (all pages of one listing share it).
+  public var resourceVersion: Int64
+  /// Present when more items remain.
+  public var continueToken: String?
 }
 
 /// A change as watchers see it.

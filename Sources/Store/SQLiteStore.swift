@@ -177,16 +177,32 @@ public final class SQLiteStore: ObjectStore {
   public func list(_ resource: GroupResource, _ options: ListOptions) async throws(StoreError)
     -> ObjectList
   {
+    let query = try listQuery(resource, options)
+    return try read { db in try query(db).run() }
+  }
+
+  /// A page of a list as stored: each item's compact JSON, not decoded (for answers that
+  /// would only encode the objects again). Same snapshot and token rules as `list`.
+  public func listStoredJSON(_ resource: GroupResource, _ options: ListOptions)
+    async throws(StoreError) -> StoredObjectList
+  {
+    let query = try listQuery(resource, options)
+    return try read { db in try query(db).runStored() }
+  }
+
+  private func listQuery(_ resource: GroupResource, _ options: ListOptions) throws(StoreError)
+    -> (Database) -> ListQuery
+  {
     guard let type = registry.type(for: resource) else { throw .unknownResource(resource) }
     let filter = try WatchFilter(type, options)
     let token = try options.continueToken.map { (t: String) throws(StoreError) in
       try ContinueToken(decoding: t)
     }
-    return try read { db in
-      try ListQuery(
-        db: db, filter: filter, limit: options.limit, token: token,
-        labelDrivenLimit: configuration.labelDrivenListLimit
-      ).run()
+    let limit = options.limit
+    let labelDrivenLimit = configuration.labelDrivenListLimit
+    return { db in
+      ListQuery(
+        db: db, filter: filter, limit: limit, token: token, labelDrivenLimit: labelDrivenLimit)
     }
   }
 

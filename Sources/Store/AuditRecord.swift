@@ -40,30 +40,41 @@ public struct AuditQuery: Sendable {
   }
 }
 
-extension SQLiteStore {
-  /// The audit trail, newest first. Kept after the change log is compacted.
-  public func audit(_ query: AuditQuery) throws(StoreError) -> [AuditRecord] {
+extension AuditQuery {
+  /// The query over `table`'s columns (grp, resource, namespace, name, time and the
+  /// actor's column), newest first by `order`.
+  func sql(select columns: String, from table: String, actorColumn: String, order: String)
+    -> (String, StatementArguments)
+  {
     var conditions: [String] = []
     var args: StatementArguments = []
     func add(_ sql: String, _ value: some DatabaseValueConvertible) {
       conditions.append(sql)
       _ = args.append(contentsOf: [value])
     }
-    if let r = query.resource {
+    if let r = resource {
       add("grp = ?", r.group)
       add("resource = ?", r.resource)
     }
-    if let ns = query.namespace { add("namespace = ?", ns) }
-    if let name = query.name { add("name = ?", name) }
-    if let actor = query.actor { add("actor = ?", actor) }
-    if let since = query.since { add("time >= ?", since) }
-    if let until = query.until { add("time < ?", until) }
-    var sql = "SELECT rv, time, actor, source, verb, grp, resource, namespace, name, uid FROM audit"
+    if let namespace { add("namespace = ?", namespace) }
+    if let name { add("name = ?", name) }
+    if let actor { add("\(actorColumn) = ?", actor) }
+    if let since { add("time >= ?", since) }
+    if let until { add("time < ?", until) }
+    var sql = "SELECT \(columns) FROM \(table)"
     if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-    sql += " ORDER BY rv DESC"
-    if query.limit > 0 { sql += " LIMIT \(query.limit)" }
-    let finalSQL = sql
-    let finalArgs = args
+    sql += " ORDER BY \(order) DESC"
+    if limit > 0 { sql += " LIMIT \(limit)" }
+    return (sql, args)
+  }
+}
+
+extension SQLiteStore {
+  /// The audit trail, newest first. Kept after the change log is compacted.
+  public func audit(_ query: AuditQuery) throws(StoreError) -> [AuditRecord] {
+    let (finalSQL, finalArgs) = query.sql(
+      select: "rv, time, actor, source, verb, grp, resource, namespace, name, uid", from: "audit",
+      actorColumn: "actor", order: "rv")
     return try read { db in
       try Row.fetchAll(db, sql: finalSQL, arguments: finalArgs).map { row in
         let ns: String = row[7]

@@ -64,30 +64,10 @@ extension SQLiteStore {
 
   /// The request trail, newest first; `query.actor` is the user.
   public func requests(_ query: AuditQuery) throws(StoreError) -> [RequestRecord] {
-    var conditions: [String] = []
-    var args: StatementArguments = []
-    func add(_ sql: String, _ value: some DatabaseValueConvertible) {
-      conditions.append(sql)
-      _ = args.append(contentsOf: [value])
-    }
-    if let r = query.resource {
-      add("grp = ?", r.group)
-      add("resource = ?", r.resource)
-    }
-    if let ns = query.namespace { add("namespace = ?", ns) }
-    if let name = query.name { add("name = ?", name) }
-    if let actor = query.actor { add("user = ?", actor) }
-    if let since = query.since { add("time >= ?", since) }
-    if let until = query.until { add("time < ?", until) }
-    var sql = """
-      SELECT time, user, verb, grp, resource, subresource, namespace, name, uri, code, latency,
-        rv FROM requests
-      """
-    if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-    sql += " ORDER BY id DESC"
-    if query.limit > 0 { sql += " LIMIT \(query.limit)" }
-    let finalSQL = sql
-    let finalArgs = args
+    let (finalSQL, finalArgs) = query.sql(
+      select:
+        "time, user, verb, grp, resource, subresource, namespace, name, uri, code, latency, rv",
+      from: "requests", actorColumn: "user", order: "id")
     return try read { db in
       try Row.fetchAll(db, sql: finalSQL, arguments: finalArgs).map { row in
         let group: String = row[3]

@@ -265,6 +265,11 @@ import Testing
     }
   }
 
+  /// The load errors of `schema` with `%@` replaced by `expression`, quoted.
+  func loadErrors(_ schema: String, with expression: String) -> [String] {
+    loadErrors(schema.replacingOccurrences(of: "%@", with: "\"\(expression)\""))
+  }
+
   static let base = "spec.versions[0].schema.openAPIV3Schema"
 
   @Test func misspeltFieldIsRefusedAtLoad() {
@@ -308,20 +313,20 @@ import Testing
                 properties:
                   max: {type: integer}
       """
-    func errors(_ rule: String) -> [String] {
-      loadErrors(schema.replacingOccurrences(of: "%@", with: "\"\(rule)\""))
-    }
-    #expect(errors("self.ports.all(p, p.port > 0)") == [])
-    #expect(errors("self.limits.all(k, self.limits[k].max > 0)") == [])
+    #expect(loadErrors(schema, with: "self.ports.all(p, p.port > 0)") == [])
+    #expect(loadErrors(schema, with: "self.limits.all(k, self.limits[k].max > 0)") == [])
     #expect(
-      errors("self.ports.all(p, p.prot > 0)").first?.contains("undefined field 'prot'") == true)
+      loadErrors(schema, with: "self.ports.all(p, p.prot > 0)").first?.contains(
+        "undefined field 'prot'") == true)
     #expect(
-      errors("self.limits.all(k, self.limits[k].maximum > 0)").first?.contains(
+      loadErrors(schema, with: "self.limits.all(k, self.limits[k].maximum > 0)").first?.contains(
         "undefined field 'maximum'") == true)
     #expect(
-      errors("self.ports.all(p, p.port == 'http')").first?.contains(
+      loadErrors(schema, with: "self.ports.all(p, p.port == 'http')").first?.contains(
         "found no matching overload for '_==_'") == true)
-    #expect(errors("has(self.portz)").first?.contains("undefined field 'portz'") == true)
+    #expect(
+      loadErrors(schema, with: "has(self.portz)").first?.contains("undefined field 'portz'") == true
+    )
   }
 
   @Test func resourceRootShowsOnlyNameAndGenerateNameOfMetadata() {
@@ -332,14 +337,15 @@ import Testing
       properties:
         spec: {type: object, properties: {size: {type: integer}}}
       """
-    func errors(_ rule: String) -> [String] {
-      loadErrors(schema.replacingOccurrences(of: "%@", with: "\"\(rule)\""))
-    }
     #expect(
-      errors("self.metadata.name.startsWith('a') && self.kind != '' && self.apiVersion != ''") == []
+      loadErrors(
+        schema,
+        with: "self.metadata.name.startsWith('a') && self.kind != '' && self.apiVersion != ''")
+        == []
     )
     #expect(
-      errors("self.metadata.labels.size() > 0").first?.contains("undefined field 'labels'") == true)
+      loadErrors(schema, with: "self.metadata.labels.size() > 0").first?.contains(
+        "undefined field 'labels'") == true)
   }
 
   @Test func untypedPartsStayDynamic() {
@@ -375,12 +381,9 @@ import Testing
           properties:
             attempts: {type: integer}
       """
-    func errors(_ expression: String) -> [String] {
-      loadErrors(schema.replacingOccurrences(of: "%@", with: "\"\(expression)\""))
-    }
     #expect(
-      errors("'invalid attempts: ' + string(self.attempts)").first?.contains(
+      loadErrors(schema, with: "'invalid attempts: ' + string(self.attempts)").first?.contains(
         "estimated messageExpression cost exceeds budget by factor of more than 100x") == true)
-    #expect(errors("'invalid attempts: %d'.format([self.attempts])") == [])
+    #expect(loadErrors(schema, with: "'invalid attempts: %d'.format([self.attempts])") == [])
   }
 }

@@ -17,6 +17,8 @@ public final class APIHandler: Sendable {
   public let maxBodyBytes: Int
   /// How long a request other than a watch may take before it gets a 504.
   public let requestTimeout: Duration
+  /// Where requests wait out `requestTimeout`.
+  let deadlines: RequestDeadlines
   /// Served at /metrics when set.
   let metrics: APIMetrics?
   /// Answers `POST /hooks/gitrepositories/NAMESPACE/NAME` (a git host's push
@@ -62,6 +64,7 @@ public final class APIHandler: Sendable {
     self.mooringVersion = mooringVersion
     self.maxBodyBytes = maxBodyBytes
     self.requestTimeout = requestTimeout
+    deadlines = RequestDeadlines(tick: min(.milliseconds(100), requestTimeout / 4))
     self.logger = logger
   }
 
@@ -76,7 +79,7 @@ public final class APIHandler: Sendable {
       return try await withThrowingTaskGroup(of: APIResponse.self) { group in
         group.addTask { try await self.route(request) }
         group.addTask {
-          try await Task.sleep(for: self.requestTimeout)
+          try await self.deadlines.wait(until: .now + self.requestTimeout)
           throw APIError(
             code: 504, reason: "Timeout",
             message:

@@ -32,8 +32,10 @@ public final class RequestAuditTrail: Sendable {
     if !kept { dropped.add(1, ordering: .relaxed) }
   }
 
-  /// Writes what is queued; on failure the records are logged as lost.
-  public func flush() {
+  /// Writes what is queued and returns how many records that was; on failure the
+  /// records are logged as lost.
+  @discardableResult
+  public func flush() -> Int {
     let batch = pending.withLock { p in
       let b = p
       p.removeAll(keepingCapacity: true)
@@ -50,5 +52,6 @@ public final class RequestAuditTrail: Sendable {
       logger.error(
         "request audit records lost", metadata: ["count": "\(batch.count)", "error": "\(error)"])
     }
+    return batch.count
   }
 }

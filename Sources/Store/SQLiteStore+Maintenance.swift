@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 extension SQLiteStore {
   /// Compacts the change log so it keeps at most `retainRevisions` revisions and nothing
@@ -126,6 +127,31 @@ extension SQLiteStore {
   }
 
   /// Runs `body` in its own write transaction (maintenance work: no revision, no events).
+  /// Frees the writer connection's page cache; SQLite reads pages back from the OS cache
+  /// as writes need them. The daemon calls it after appending to the request trail, whose
+  /// pages no write reads again but which would otherwise fill the writer's 64 MiB cache.
+  public func releaseWriterCache() throws(StoreError) {
+    do {
+      try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA shrink_memory") }
+    } catch {
+      throw .storage("\(error)")
+    }
+  }
+
+  /// The bytes of the writer connection's page cache (`SQLITE_DBSTATUS_CACHE_USED`).
+  func writerCacheBytes() throws(StoreError) -> Int {
+    do {
+      return try pool.writeWithoutTransaction { db in
+        var current: Int32 = 0
+        var highest: Int32 = 0
+        sqlite3_db_status(db.sqliteConnection, SQLITE_DBSTATUS_CACHE_USED, &current, &highest, 0)
+        return Int(current)
+      }
+    } catch {
+      throw .storage("\(error)")
+    }
+  }
+
   func writeMaintenance<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
     do {
       return try pool.writeWithoutTransaction { db in

@@ -1,8 +1,9 @@
 import Foundation
 import Objects
-import Store
 import Synchronization
 import Testing
+
+@testable import Store
 
 /// The store's request trail: every API request, reads included, queryable by user,
 /// object and time, trimmed by age and count.
@@ -46,5 +47,21 @@ import Testing
     #expect(try f.store.trimRequests(maxAge: nil, maxCount: 4) == 6)
     #expect(try f.store.requests(AuditQuery()).map(\.time) == [949, 948, 947, 946])
     #expect(try f.store.trimRequests(maxAge: 3_600, maxCount: 100) == 0)
+  }
+
+  /// The trail's pages fill the writer's cache; releasing it gives the memory back.
+  @Test func releasingTheWriterCacheFreesTheTrailsPages() throws {
+    let f = try StoreFixture()
+    for batch in 0..<20 {
+      try f.store.recordRequests(
+        (0..<1_000).map { Self.record(Double(batch * 1_000 + $0), "user-\($0)", "get", "cm-\($0)") }
+      )
+    }
+    let filled = try f.store.writerCacheBytes()
+    #expect(filled > 1_000_000, "\(filled)")
+    try f.store.releaseWriterCache()
+    let released = try f.store.writerCacheBytes()
+    #expect(released < filled / 10, "\(released) of \(filled)")
+    #expect(try f.store.requests(AuditQuery(limit: 1)).first?.time == 19_999)
   }
 }

@@ -139,16 +139,12 @@ extension SQLiteStore {
   }
 
   /// The bytes of the writer connection's page cache (`SQLITE_DBSTATUS_CACHE_USED`).
-  func writerCacheBytes() throws(StoreError) -> Int {
-    do {
-      return try pool.writeWithoutTransaction { db in
-        var current: Int32 = 0
-        var highest: Int32 = 0
-        sqlite3_db_status(db.sqliteConnection, SQLITE_DBSTATUS_CACHE_USED, &current, &highest, 0)
-        return Int(current)
-      }
-    } catch {
-      throw .storage("\(error)")
+  func writerCacheBytes() -> Int {
+    pool.writeWithoutTransaction { db in
+      var current: Int32 = 0
+      var highest: Int32 = 0
+      sqlite3_db_status(db.sqliteConnection, SQLITE_DBSTATUS_CACHE_USED, &current, &highest, 0)
+      return Int(current)
     }
   }
 

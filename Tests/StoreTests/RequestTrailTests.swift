@@ -57,10 +57,10 @@ import Testing
         (0..<1_000).map { Self.record(Double(batch * 1_000 + $0), "user-\($0)", "get", "cm-\($0)") }
       )
     }
-    let filled = try f.store.writerCacheBytes()
+    let filled = f.store.writerCacheBytes()
     #expect(filled > 1_000_000, "\(filled)")
     try f.store.releaseWriterCache()
-    let released = try f.store.writerCacheBytes()
+    let released = f.store.writerCacheBytes()
     #expect(released < filled / 10, "\(released) of \(filled)")
     #expect(try f.store.requests(AuditQuery(limit: 1)).first?.time == 19_999)
   }

@@ -92,19 +92,12 @@ public final class RBACAuthorizer: Sendable {
 extension RBACAuthorizer: PolicyAuthorizer {
   /// An admission policy's `authorizer` check, answered from the last policy read: allow,
   /// or no opinion (RBAC never denies outright); errored before any policy was read.
-  public func authorize(_ a: PolicyAuthorizationAttributes) -> PolicyAuthorizationDecision {
+  public func decide(_ a: PolicyAuthorizationAttributes) -> PolicyAuthorizationDecision {
     guard let policy = lastPolicy else {
       return PolicyAuthorizationDecision(
         .noOpinion, error: "RBAC: the authorization policy has not been loaded yet")
     }
-    let attributes =
-      a.isResourceRequest
-      ? RequestAttributes(
-        user: a.user, verb: a.verb, apiGroup: a.apiGroup, apiVersion: a.apiVersion,
-        resource: a.resource, subresource: a.subresource, namespace: a.namespace, name: a.name,
-        path: a.path)
-      : RequestAttributes(user: a.user, verb: a.verb, nonResourcePath: a.path)
-    let decision = policy.authorize(attributes)
+    let decision = policy.authorize(a)
     return PolicyAuthorizationDecision(
       decision.allowed ? .allow : .noOpinion, reason: decision.reason)
   }

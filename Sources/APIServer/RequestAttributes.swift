@@ -3,56 +3,27 @@ import Objects
 
 /// What an authorizer decides on (Kubernetes' `authorizer.Attributes`): who asks, the verb,
 /// and either a resource (API group, resource, subresource, namespace, name) or, for a
-/// non-resource request, the URL path.
-public struct RequestAttributes: Sendable, Hashable {
-  public var user: AdmissionUserInfo
-  /// `get`, `list`, `watch`, `create`, `update`, `patch`, `delete`, `deletecollection` for
-  /// resource requests; the lower-cased HTTP method for non-resource requests.
-  public var verb: String
-  /// False for non-resource URLs (discovery, `/version`, `/healthz`, ...).
-  public var isResourceRequest: Bool
-  /// The URL path; what non-resource rules match.
-  public var path: String
-  public var apiGroup: String
-  /// `*` when any version.
-  public var apiVersion: String
-  public var resource: String
-  public var subresource: String
-  /// Empty for cluster-scoped requests (and lists across all namespaces).
-  public var namespace: String
-  /// Empty when the request names no object.
-  public var name: String
+/// non-resource request, the URL path. The same attributes as an admission policy's
+/// `authorizer` checks (`PolicyAuthorizationAttributes`, in Admission); the API derives
+/// them from HTTP requests here.
+public typealias RequestAttributes = PolicyAuthorizationAttributes
 
+extension PolicyAuthorizationAttributes {
   /// The attributes of a resource request.
   public init(
     user: AdmissionUserInfo, verb: String, apiGroup: String, apiVersion: String = "*",
     resource: String, subresource: String = "", namespace: String = "", name: String = "",
     path: String = ""
   ) {
-    self.user = user
-    self.verb = verb
-    self.isResourceRequest = true
-    self.path = path
-    self.apiGroup = apiGroup
-    self.apiVersion = apiVersion
-    self.resource = resource
-    self.subresource = subresource
-    self.namespace = namespace
-    self.name = name
+    self.init(
+      user: user, verb: verb, isResourceRequest: true, path: path, apiGroup: apiGroup,
+      apiVersion: apiVersion, resource: resource, subresource: subresource,
+      namespace: namespace, name: name)
   }
 
   /// The attributes of a non-resource request (`verb` is the lower-cased HTTP method).
   public init(user: AdmissionUserInfo, verb: String, nonResourcePath path: String) {
-    self.user = user
-    self.verb = verb
-    self.isResourceRequest = false
-    self.path = path
-    self.apiGroup = ""
-    self.apiVersion = ""
-    self.resource = ""
-    self.subresource = ""
-    self.namespace = ""
-    self.name = ""
+    self.init(user: user, verb: verb, isResourceRequest: false, path: path, apiVersion: "")
   }
 
   /// The attributes of an HTTP request, derived as kube-apiserver's `RequestInfoFactory`

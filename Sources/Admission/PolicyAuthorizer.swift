@@ -1,9 +1,10 @@
 /// Answers the `authorizer` of admission policies: may this user do this verb on this
-/// resource or path? Mooring's RBAC will implement it; until then `PolicyRuleAuthorizer`
-/// answers from a fixed list of rules (tests and `mooring policy test`).
+/// resource or path? Mooring's RBAC (`RBACAuthorizer`) answers in the daemon;
+/// `PolicyRuleAuthorizer` answers from a fixed list of rules (tests and
+/// `mooring policy test`).
 public protocol PolicyAuthorizer: Sendable {
   /// The decision for one check.
-  func authorize(_ attributes: PolicyAuthorizationAttributes) -> PolicyAuthorizationDecision
+  func decide(_ attributes: PolicyAuthorizationAttributes) -> PolicyAuthorizationDecision
 }
 
 /// What an `authorizer` expression asks about (Kubernetes' `authorizer.Attributes`).
@@ -93,7 +94,7 @@ public struct PolicyRuleAuthorizer: PolicyAuthorizer {
 
   public init(rules: [Rule] = []) { self.rules = rules }
 
-  public func authorize(_ a: PolicyAuthorizationAttributes) -> PolicyAuthorizationDecision {
+  public func decide(_ a: PolicyAuthorizationAttributes) -> PolicyAuthorizationDecision {
     for (i, rule) in rules.enumerated() where applies(rule, a) {
       return PolicyAuthorizationDecision(.allow, reason: "allowed by rule \(i)")
     }

@@ -179,7 +179,7 @@ struct PolicyAuthorizerCheck: CELOpaqueValue {
     }
     var out = self
     out.typeName = PolicyAuthorizerLibrary.decisionType.runtimeName
-    out.decision = authorizer.authorize(attributes)
+    out.decision = authorizer.decide(attributes)
     return out
   }
 

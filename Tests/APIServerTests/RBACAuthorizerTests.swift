@@ -376,12 +376,12 @@ import Testing
       user: AdmissionUserInfo(username: "system:serviceaccount:team-a:ci"), verb: "create",
       isResourceRequest: true, apiGroup: mooringGroup, resource: "projects", namespace: "team-a")
 
-    let before = rbac.authorize(check)
+    let before = rbac.decide(check)
     #expect(before.kind == .noOpinion)
     #expect(before.error != nil)
 
     _ = try await rbac.policy()
-    let allowed = rbac.authorize(check)
+    let allowed = rbac.decide(check)
     #expect(allowed.kind == .allow)
     #expect(
       allowed.reason
@@ -389,10 +389,10 @@ import Testing
     )
     var elsewhere = check
     elsewhere.namespace = "team-b"
-    #expect(rbac.authorize(elsewhere).kind == .noOpinion)
-    #expect(rbac.authorize(elsewhere).error == nil)
+    #expect(rbac.decide(elsewhere).kind == .noOpinion)
+    #expect(rbac.decide(elsewhere).error == nil)
     let path = PolicyAuthorizationAttributes(
       user: check.user, verb: "get", isResourceRequest: false, path: "/healthz")
-    #expect(rbac.authorize(path).kind == .noOpinion)
+    #expect(rbac.decide(path).kind == .noOpinion)
   }
 }

@@ -152,7 +152,9 @@ public final class APIHandler: Sendable {
     guard let target = request.target else { throw APIError.notFound() }
     // Built only for discovery requests: it sorts every type.
     var discovery: DiscoveryDocuments {
-      DiscoveryDocuments(registry: store.registry, serverAddress: serverAddress)
+      DiscoveryDocuments(
+        registry: store.registry, serverAddress: serverAddress,
+        readOnlySubresources: Array(subresourceReaders.keys))
     }
     switch target {
     case .groups(let core):

@@ -12,10 +12,21 @@ public struct DiscoveryDocuments: Sendable {
 
   let types: [ResourceType]
   let serverAddress: String
+  /// Read-only subresources served beside `status` (`syncs/manifests`), listed with the
+  /// verb `get` and a v1 `List` answer.
+  let readOnlySubresources: [SubresourceName]
 
-  public init(registry: TypeRegistry, serverAddress: String) {
+  public init(
+    registry: TypeRegistry, serverAddress: String, readOnlySubresources: [SubresourceName] = []
+  ) {
     self.types = registry.types + AccessReviewHandler.resourceTypes
     self.serverAddress = serverAddress
+    self.readOnlySubresources = readOnlySubresources.sorted { $0.subresource < $1.subresource }
+  }
+
+  /// The read-only subresources of `t`.
+  func readOnlySubresources(of t: ResourceType) -> [String] {
+    readOnlySubresources.filter { $0.resource == t.groupResource }.map(\.subresource)
   }
 
   static let verbs: [Value] = [
@@ -102,6 +113,12 @@ public struct DiscoveryDocuments: Sendable {
           "verbs": ["get", "patch", "update"],
         ])
       }
+      for sub in readOnlySubresources(of: t) {
+        resources.append([
+          "name": .string("\(t.plural)/\(sub)"), "singularName": "",
+          "namespaced": .bool(t.namespaced), "kind": "List", "verbs": ["get"],
+        ])
+      }
     }
     return [
       "kind": "APIResourceList", "apiVersion": "v1",
@@ -128,14 +145,20 @@ public struct DiscoveryDocuments: Sendable {
           ]
           if !t.shortNames.isEmpty { r["shortNames"] = .list(t.shortNames.map(Value.string)) }
           if !t.categories.isEmpty { r["categories"] = .list(t.categories.map(Value.string)) }
+          var subresources: [Value] = []
           if t.hasStatusSubresource {
-            r["subresources"] = [
-              [
-                "subresource": "status", "responseKind": responseKind,
-                "verbs": ["get", "patch", "update"],
-              ]
-            ]
+            subresources.append([
+              "subresource": "status", "responseKind": responseKind,
+              "verbs": ["get", "patch", "update"],
+            ])
           }
+          for sub in readOnlySubresources(of: t) {
+            subresources.append([
+              "subresource": .string(sub),
+              "responseKind": ["group": "", "version": "v1", "kind": "List"], "verbs": ["get"],
+            ])
+          }
+          if !subresources.isEmpty { r["subresources"] = .list(subresources) }
           return .map(r)
         }
         return ["version": .string(version), "freshness": "Current", "resources": .list(resources)]

@@ -135,7 +135,8 @@ struct AuditCommand: AsyncParsableCommand {
     var rows = [["TIME", "USER", "VERB", "OBJECT", "CODE", "LATENCY"]]
     for r in records {
       rows.append([
-        Self.format(r.time), r.user, r.verb, object(r), String(r.code),
+        Self.format(r.time), r.user.isEmpty ? "(unauthenticated)" : r.user, r.verb, object(r),
+        String(r.code),
         String(format: "%.1fms", r.latency * 1000),
       ])
     }

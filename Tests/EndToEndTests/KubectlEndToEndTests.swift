@@ -499,6 +499,14 @@ import Testing
       r["verb"]?.stringValue == "list" && r["resource"]?.stringValue == "namespaces"
     }
     #expect(namespaceLists.first?["code"] == .int(200), "\(reads)")
+    // The refused token's request is there too, without a user.
+    let refused = try MooringProcess.run([
+      "audit", "--data-dir", c.root + "/data", "--requests", "--resource", "namespaces",
+    ])
+    #expect(
+      refused.stdout.split(separator: "\n").contains {
+        $0.contains("(unauthenticated)   list") && $0.contains(" 401 ")
+      }, "\(refused)")
 
     let metrics = try c.kubectl(["get", "--raw", "/metrics"])
     #expect(

@@ -499,14 +499,22 @@ import Testing
       r["verb"]?.stringValue == "list" && r["resource"]?.stringValue == "namespaces"
     }
     #expect(namespaceLists.first?["code"] == .int(200), "\(reads)")
-    // The refused token's request is there too, without a user.
-    let refused = try MooringProcess.run([
-      "audit", "--data-dir", c.root + "/data", "--requests", "--resource", "namespaces",
-    ])
-    #expect(
-      refused.stdout.split(separator: "\n").contains {
+    // The refused token's request is there too, without a user (written within a second).
+    func refusedRow() throws -> (MooringProcess.Result, Bool) {
+      let r = try MooringProcess.run([
+        "audit", "--data-dir", c.root + "/data", "--requests", "--resource", "namespaces",
+      ])
+      let found = r.stdout.split(separator: "\n").contains {
         $0.contains("(unauthenticated)   list") && $0.contains(" 401 ")
-      }, "\(refused)")
+      }
+      return (r, found)
+    }
+    var (refused, found) = try refusedRow()
+    for _ in 0..<20 where !found {
+      try await Task.sleep(for: .milliseconds(250))
+      (refused, found) = try refusedRow()
+    }
+    #expect(found, "\(refused)")
 
     let metrics = try c.kubectl(["get", "--raw", "/metrics"])
     #expect(

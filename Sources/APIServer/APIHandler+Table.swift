@@ -19,23 +19,26 @@ extension APIHandler {
       includeColumnDefinitions: columns)
   }
 
-  /// The Table of stored objects, decoded one at a time (a row keeps only its cells and
-  /// the metadata `includeObject` asks for).
+  /// The Table of stored objects, encoded chunk by chunk as it is sent: each object is
+  /// decoded only for its row, and no more than a chunk's rows exist at a time.
   func table(
     forStored items: [Data], type: ResourceType, version: String, resourceVersion: String,
     continueToken: String?, includeObject: String? = nil
-  ) async throws -> Value {
+  ) async throws -> ChunkedBody {
     let converter = TableConverter(columns: try await printerColumns(type, version: version))
     let include = TableConverter.IncludeObject(queryValue: includeObject) ?? .metadata
     let now = Date()
-    var rows: [Value] = []
-    rows.reserveCapacity(items.count)
-    for data in items {
-      rows.append(
-        converter.row(for: try JSON.decode(Array(data)), now: now, includeObject: include))
+    var head = converter.table(
+      rows: [], resourceVersion: resourceVersion, continueToken: continueToken)
+    if case .map(var members) = head {
+      members.removeValue(forKey: "rows")
+      head = .map(members)
     }
-    return converter.table(
-      rows: rows, resourceVersion: resourceVersion, continueToken: continueToken)
+    return ChunkedBody.jsonObject(head: head, member: "rows", count: items.count) { i, out in
+      let row = converter.row(
+        for: try JSON.decode(Array(items[i])), now: now, includeObject: include)
+      JSON.encode(row, appendingTo: &out)
+    }
   }
 
   /// The printer columns of `type` at `version`.

@@ -1,11 +1,13 @@
 import Foundation
 import Objects
 
-/// What the API answers: a status, headers, and a body that is either complete or a stream
-/// of chunks (watch).
+/// What the API answers: a status, headers, and a body that is complete, made while it is
+/// sent (lists), or a stream of chunks (watch).
 public struct APIResponse: Sendable {
   public enum Body: Sendable {
     case bytes([UInt8])
+    /// A complete document encoded chunk by chunk as the connection takes it.
+    case chunked(ChunkedBody)
     case stream(AsyncStream<[UInt8]>)
   }
 
@@ -51,8 +53,11 @@ public struct APIResponse: Sendable {
 
   /// The whole body, when it is not a stream.
   public var bytes: [UInt8] {
-    if case .bytes(let b) = body { return b }
-    return []
+    switch body {
+    case .bytes(let b): return b
+    case .chunked(let c): return (try? c.collect()) ?? []
+    case .stream: return []
+    }
   }
 
   /// The value of header `name` (case-insensitive).

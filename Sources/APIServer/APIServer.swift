@@ -154,6 +154,15 @@ struct APIResponder: HTTPResponder {
       return Response(
         status: HTTPResponse.Status(code: answer.status), headers: fields,
         body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    case .chunked(let chunks):
+      return Response(
+        status: HTTPResponse.Status(code: answer.status), headers: fields,
+        body: ResponseBody { writer in
+          for i in 0..<chunks.count {
+            try await writer.write(ByteBuffer(bytes: try chunks.chunk(i)))
+          }
+          try await writer.finish(nil)
+        })
     case .stream(let stream):
       return Response(
         status: HTTPResponse.Status(code: answer.status), headers: fields,

@@ -34,37 +34,36 @@ extension ResourceCall {
       throw APIError.badRequest("invalid resourceVersion \"\(rv)\"")
     }
     // Objects are read as stored and decoded one at a time, only where the answer needs
-    // them: a list of 10,000 never holds 10,000 decoded objects.
+    // them; the answer is encoded chunk by chunk as it is sent: a list of 10,000 never
+    // holds 10,000 decoded objects, nor its whole encoding.
     let page = try await store.listStoredJSON(type.groupResource, options)
     if request.wantsTable {
-      return .json(
-        try await handler.table(
-          forStored: page.items, type: type, version: path.version,
-          resourceVersion: String(page.resourceVersion), continueToken: page.continueToken,
-          includeObject: request.query["includeObject"]))
+      return APIResponse(
+        status: 200, headers: [("Content-Type", "application/json")],
+        body: .chunked(
+          try await handler.table(
+            forStored: page.items, type: type, version: path.version,
+            resourceVersion: String(page.resourceVersion), continueToken: page.continueToken,
+            includeObject: request.query["includeObject"])))
     }
     var metadata: ValueMap = ["resourceVersion": .string(String(page.resourceVersion))]
     if let token = page.continueToken { metadata["continue"] = .string(token) }
-    var out: [UInt8] = []
-    out.reserveCapacity(page.items.reduce(256) { $0 + $1.count + 1 })
-    out.append(contentsOf: "{\"apiVersion\":".utf8)
-    JSON.encode(.string(path.apiVersion), appendingTo: &out)
-    out.append(contentsOf: ",\"kind\":".utf8)
-    JSON.encode(.string(type.listKind), appendingTo: &out)
-    out.append(contentsOf: ",\"metadata\":".utf8)
-    JSON.encode(.map(metadata), appendingTo: &out)
-    out.append(contentsOf: ",\"items\":[".utf8)
+    let head: Value = [
+      "apiVersion": .string(path.apiVersion), "kind": .string(type.listKind),
+      "metadata": .map(metadata),
+    ]
     let prefix = Array("{\"apiVersion\":\"\(path.apiVersion)\",\"kind\":".utf8)
-    for (i, data) in page.items.enumerated() {
-      if i > 0 { out.append(UInt8(ascii: ",")) }
+    let items = page.items
+    let body = ChunkedBody.jsonObject(head: head, member: "items", count: items.count) {
+      [self] i, out in
+      let data = items[i]
       if data.starts(with: prefix) {
         out.append(contentsOf: data)
       } else {
         JSON.encode(present(try Object(JSON.decode(Array(data)))), appendingTo: &out)
       }
     }
-    out.append(contentsOf: "]}".utf8)
     return APIResponse(
-      status: 200, headers: [("Content-Type", "application/json")], body: .bytes(out))
+      status: 200, headers: [("Content-Type", "application/json")], body: .chunked(body))
   }
 }

@@ -29,6 +29,9 @@ let package = Package(
     // Already in the graph through Hummingbird; named for the CLI's API client.
     .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
+    // Already in the graph through Hummingbird; named for the HTTP parts the API's
+    // event-loop GET handler reads and writes.
+    .package(url: "https://github.com/apple/swift-nio-extras", from: "1.20.0"),
   ],
   targets: [
     // The only C/C++ surfaces: system libraries found with pkg-config.
@@ -68,6 +71,8 @@ let package = Package(
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdCore", package: "hummingbird"),
         .product(name: "HummingbirdTLS", package: "hummingbird"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
         .product(name: "X509", package: "swift-certificates"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Metrics", package: "swift-metrics"),
@@ -103,7 +108,12 @@ let package = Package(
     .testTarget(name: "GitSourceTests", dependencies: ["GitSource", "TestSupport"]),
     .testTarget(name: "APIMachineryTests", dependencies: ["APIMachinery", "Objects", "YAML"]),
     .testTarget(
-      name: "APIServerTests", dependencies: ["APIServer", "Store", "Objects", "YAML"]),
+      name: "APIServerTests",
+      dependencies: [
+        "APIServer", "Store", "Objects", "YAML",
+        .product(name: "NIOEmbedded", package: "swift-nio"),
+        .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+      ]),
     .testTarget(
       name: "ReconcileTests",
       dependencies: [

@@ -42,21 +42,25 @@ public struct APIServer: Sendable {
   public func application(
     logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
   ) throws -> some ApplicationProtocol {
-    var server = HTTPServerBuilder.http1()
+    let recorder = RequestRecorder(
+      metrics: handler.metrics != nil, auditLog: auditLog, requestTrail: requestTrail)
+    let direct = DirectGet(handler: handler, authenticator: authenticator, recorder: recorder)
+    let http1 = HTTP1Channel.Configuration(
+      additionalChannelHandlers: [DirectGetChannelHandler(direct)])
+    var server = HTTPServerBuilder.http1(configuration: http1)
     if let certificate {
       let chain = try NIOSSLCertificate.fromPEMFile(certificate.certificatePath).map {
         NIOSSLCertificateSource.certificate($0)
       }
       let key = try NIOSSLPrivateKey(file: certificate.keyPath, format: .pem)
       server = try .tls(
-        .http1(),
+        .http1(configuration: http1),
         tlsConfiguration: .makeServerConfiguration(
           certificateChain: chain, privateKey: .privateKey(key)))
     }
     return Application(
       responder: APIResponder(
-        handler: handler, authenticator: authenticator, auditLog: auditLog,
-        requestTrail: requestTrail),
+        handler: handler, authenticator: authenticator, recorder: recorder),
       server: server,
       configuration: ApplicationConfiguration(
         address: .hostname(host, port: port), serverName: "mooring"),
@@ -70,8 +74,7 @@ struct APIResponder: HTTPResponder {
   typealias Context = APIRequestContext
   let handler: APIHandler
   let authenticator: TokenAuthenticator
-  let auditLog: AuditLog?
-  let requestTrail: RequestAuditTrail?
+  let recorder: RequestRecorder
 
   /// What anyone may read without credentials (kube's `system:public-info-viewer`).
   static let publicPaths: Set<String> = ["/healthz", "/livez", "/readyz", "/version"]
@@ -107,43 +110,12 @@ struct APIResponder: HTTPResponder {
       } catch {
         answer = .error(.tooLarge(handler.maxBodyBytes))
       }
-      let finished = Date()
-      if handler.metrics != nil {
-        let resource: String
-        if case .resource(let p) = apiRequest.target {
-          resource = p.group.isEmpty ? p.resource : "\(p.resource).\(p.group)"
-        } else {
-          resource = ""
-        }
-        APIMetrics.record(
-          verb: AuditLog.verb(apiRequest), resource: resource, code: answer.status,
-          seconds: finished.timeIntervalSince(received))
-      }
-      if auditLog != nil || requestTrail != nil {
-        apiRequest.body = []
-        var written: Value?
-        if apiRequest.method != "GET", answer.status < 300, !answer.bytes.isEmpty {
-          written = try? JSON.decode(answer.bytes)
-        }
-        var entry = AuditLog.Entry(
-          request: apiRequest, status: answer.status, received: received, finished: finished,
-          resourceVersion: written?[path: "metadata.resourceVersion"]?.stringValue)
-        if apiRequest.method == "POST" {
-          entry.createdName = written?[path: "metadata.name"]?.stringValue
-        }
-        auditLog?.record(entry)
-        requestTrail?.record(entry.record)
-      }
+      recorder.record(apiRequest, answer, received: received)
     } else {
       answer = .error(.unauthorized())
-      if auditLog != nil || requestTrail != nil {
-        let entry = AuditLog.Entry(
-          request: APIRequest(
-            method: request.method.rawValue, path: path, query: query, headers: headers),
-          status: 401, received: received, finished: Date())
-        auditLog?.record(entry)
-        requestTrail?.record(entry.record)
-      }
+      recorder.recordUnauthenticated(
+        APIRequest(method: request.method.rawValue, path: path, query: query, headers: headers),
+        received: received)
     }
     var fields = HTTPFields()
     for (name, value) in answer.headers {

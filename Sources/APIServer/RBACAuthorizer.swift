@@ -70,6 +70,12 @@ public final class RBACAuthorizer: Sendable {
     return policy
   }
 
+  /// The policy read at store revision `revision`, when no write came after that read;
+  /// nil when `policy()` must look at the store again.
+  public func policy(ifCurrentAt revision: Int64) -> RBACPolicy? {
+    current.withLock { cached in cached?.checkedAt == revision ? cached?.policy : nil }
+  }
+
   /// The last policy read, without touching the store; nil before the first read.
   public var lastPolicy: RBACPolicy? { current.withLock { $0?.policy } }
 

@@ -1,0 +1,67 @@
+import Foundation
+import HTTPTypes
+import Objects
+import Store
+
+/// GET of one object answered on the event loop that read the request, without a task:
+/// the commonest request (controllers and clients reading an object) and the one a hop
+/// to Swift concurrency and back cost the most for.
+///
+/// It answers only what it can answer exactly as the general path would: an
+/// authenticated user other than a ServiceAccount (whose token needs a store check), RBAC
+/// allowing it by the policy already read at the store's current revision, a served kind
+/// and version, no query, no body, no Table, and the object found with its stored bytes already
+/// in the asked apiVersion. Anything else, including every error, goes the general way.
+struct DirectGet: Sendable {
+  let handler: APIHandler
+  let authenticator: TokenAuthenticator
+  let recorder: RequestRecorder
+
+  /// The answer to a request with this head, recorded as the general path records it;
+  /// nil when the request must take the general path.
+  func answer(_ head: HTTPRequest, remoteAddress: String?) -> APIResponse? {
+    guard head.method == .get, let uri = head.path, uri.hasPrefix("/api"),
+      !uri.utf8.contains(UInt8(ascii: "?"))
+    else { return nil }
+    let received = Date()
+    var headers: [String: String] = [:]
+    for field in head.headerFields {
+      let name = field.name.canonicalName
+      headers[name] = headers[name].map { "\($0),\(field.value)" } ?? field.value
+    }
+    if let connection = headers["connection"], connection.lowercased() != "keep-alive" {
+      return nil
+    }
+    // A body (which the general path reads, and bounds) leaves the shortcut too.
+    if headers["transfer-encoding"] != nil || (headers["content-length"] ?? "0") != "0" {
+      return nil
+    }
+    guard let user = authenticator.authenticate(authorization: headers["authorization"]),
+      !user.username.hasPrefix("system:serviceaccount:")
+    else { return nil }
+    var request = APIRequest(method: "GET", path: uri, headers: headers, user: user)
+    request.sourceAddress = remoteAddress
+    guard case .resource(let path) = request.target, let name = path.name,
+      path.subresource == nil, !request.wantsTable, !AccessReviewHandler.serves(path)
+    else { return nil }
+    let store = handler.store
+    guard
+      let type = store.registry.type(
+        for: GroupResource(group: path.group, resource: path.resource)),
+      type.versions.contains(path.version), type.namespaced == (path.namespace != nil)
+    else { return nil }
+    if let rbac = handler.rbac {
+      guard let policy = rbac.policy(ifCurrentAt: store.latestRevision),
+        policy.authorize(RequestAttributes(request)).allowed
+      else { return nil }
+    }
+    let key = ObjectKey(type.groupResource, namespace: path.namespace, name: name)
+    guard let data = try? store.readStoredJSON(key),
+      data.starts(with: Array("{\"apiVersion\":\"\(path.apiVersion)\",\"kind\":".utf8))
+    else { return nil }
+    let answer = APIResponse(
+      status: 200, headers: [("Content-Type", "application/json")], body: .bytes(Array(data)))
+    recorder.record(request, answer, received: received)
+    return answer
+  }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+import NIOHTTPTypes
+
+/// Sits in each connection's pipeline between HTTP decoding and Hummingbird: answers the
+/// GETs `DirectGet` can answer on the event loop, and passes everything else on.
+///
+/// HTTP/1.1 answers go out in request order: a request is answered here only when no
+/// request passed on before it still waits for the end of its response.
+final class DirectGetChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
+  typealias InboundIn = HTTPRequestPart
+  typealias InboundOut = HTTPRequestPart
+  typealias OutboundIn = HTTPResponsePart
+  typealias OutboundOut = HTTPResponsePart
+
+  private let direct: DirectGet
+  /// Requests passed on whose response has not ended yet.
+  private var passedOn = 0
+  /// The answer to the request being read, when it is answered here.
+  private var answer: APIResponse?
+  private var date: (seconds: Int, value: String) = (0, "")
+
+  init(_ direct: DirectGet) { self.direct = direct }
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    let part = unwrapInboundIn(data)
+    switch part {
+    case .head(let head):
+      if passedOn == 0,
+        let answer = direct.answer(head, remoteAddress: context.remoteAddress?.ipAddress)
+      {
+        self.answer = answer
+        return
+      }
+      passedOn += 1
+    case .body:
+      if answer != nil { return }
+    case .end:
+      if let answer {
+        self.answer = nil
+        send(answer, context: context)
+        return
+      }
+    }
+    context.fireChannelRead(data)
+  }
+
+  func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    if case .end = unwrapOutboundIn(data), passedOn > 0 { passedOn -= 1 }
+    context.write(data, promise: promise)
+  }
+
+  private func send(_ answer: APIResponse, context: ChannelHandlerContext) {
+    let body = answer.bytes
+    let seconds = Int(time(nil))
+    if date.seconds != seconds { date = (seconds, HTTPDateHeader.value(seconds: seconds)) }
+    var fields = HTTPFields()
+    for (name, value) in answer.headers {
+      if let n = HTTPField.Name(name) { fields.append(HTTPField(name: n, value: value)) }
+    }
+    fields[.contentLength] = String(body.count)
+    fields[.date] = date.value
+    fields[.server] = "mooring"
+    let head = HTTPResponse(status: HTTPResponse.Status(code: answer.status), headerFields: fields)
+    context.write(wrapOutboundOut(.head(head)), promise: nil)
+    context.write(
+      wrapOutboundOut(.body(context.channel.allocator.buffer(bytes: body))), promise: nil)
+    context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+  }
+}

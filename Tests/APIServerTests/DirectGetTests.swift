@@ -1,0 +1,158 @@
+import Admission
+import Foundation
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOEmbedded
+import NIOHTTPTypes
+import Objects
+import Store
+import Testing
+
+@testable import APIServer
+
+/// GETs of one object answered on the event loop: answered exactly as the general path
+/// answers them, recorded in the request trail, and everything the shortcut cannot
+/// decide (errors, queries, ServiceAccounts, RBAC not yet read, requests behind one
+/// still being answered) passed on unchanged.
+@Suite struct DirectGetTests {
+  let f: RBACTestStore
+  let handler: APIHandler
+  let trail: RequestAuditTrail
+  let channel: EmbeddedChannel
+
+  init() async throws {
+    f = try RBACTestStore()
+    try await f.namespace("default")
+    var cm = Object(apiVersion: "v1", kind: "ConfigMap", name: "a", namespace: "default")
+    cm.value["data"] = ["k": "v"]
+    _ = try await f.store.create(cm, context: f.admin)
+    try await f.clusterRole(
+      "reader", [["apiGroups": [""], "resources": ["configmaps"], "verbs": ["get"]]])
+    try await f.clusterRoleBinding(
+      "alice-reads", role: "reader", [["kind": "User", "name": "alice"]])
+    let rbac = RBACAuthorizer(store: f.store, defaults: [])
+    handler = APIHandler(
+      store: f.store, serverAddress: "127.0.0.1:0", mooringVersion: "test", authorizer: rbac,
+      logger: Logger(label: "test"))
+    var authenticator = TokenAuthenticator()
+    authenticator.add(token: "alice-token", user: AdmissionUserInfo(username: "alice"))
+    authenticator.add(token: "bob-token", user: AdmissionUserInfo(username: "bob"))
+    authenticator.add(
+      token: "sa-token",
+      user: AdmissionUserInfo(username: "system:serviceaccount:default:reader"))
+    trail = RequestAuditTrail(store: f.store, logger: Logger(label: "test"))
+    let direct = DirectGet(
+      handler: handler, authenticator: authenticator,
+      recorder: RequestRecorder(metrics: false, auditLog: nil, requestTrail: trail))
+    channel = EmbeddedChannel(handler: DirectGetChannelHandler(direct))
+  }
+
+  func send(_ path: String, token: String = "alice-token", body: Bool = false) throws {
+    var fields = HTTPFields()
+    fields[.authorization] = "Bearer \(token)"
+    if body { fields[.contentLength] = "2" }
+    let head = HTTPRequest(
+      method: .get, scheme: nil, authority: "x", path: path, headerFields: fields)
+    try channel.writeInbound(HTTPRequestPart.head(head))
+    if body { try channel.writeInbound(HTTPRequestPart.body(ByteBuffer(string: "{}"))) }
+    try channel.writeInbound(HTTPRequestPart.end(nil))
+  }
+
+  /// The response written by the handler, if any: status, headers, body.
+  func answered() throws -> (HTTPResponse, [UInt8])? {
+    guard case .head(let head)? = try channel.readOutbound(as: HTTPResponsePart.self) else {
+      return nil
+    }
+    guard case .body(let buffer)? = try channel.readOutbound(as: HTTPResponsePart.self),
+      case .end? = try channel.readOutbound(as: HTTPResponsePart.self)
+    else {
+      Issue.record("the response is not head, body, end")
+      return nil
+    }
+    return (head, Array(buffer.readableBytesView))
+  }
+
+  /// The request parts passed on to the general path.
+  func passedOn() throws -> [String] {
+    var paths: [String] = []
+    while let part = try channel.readInbound(as: HTTPRequestPart.self) {
+      if case .head(let head) = part { paths.append(head.path ?? "") }
+    }
+    return paths
+  }
+
+  @Test func answersTheStoredObjectAndRecordsIt() async throws {
+    // The general path reads the RBAC policy at the current revision first.
+    let general = await handler.handle(
+      APIRequest(
+        method: "GET", path: "/api/v1/namespaces/default/configmaps/a",
+        user: AdmissionUserInfo(username: "alice")))
+    #expect(general.status == 200)
+    try send("/api/v1/namespaces/default/configmaps/a")
+    let (head, body) = try #require(try answered())
+    #expect(head.status == .ok)
+    #expect(body == general.bytes)
+    #expect(head.headerFields[.contentType] == "application/json")
+    #expect(head.headerFields[.contentLength] == String(body.count))
+    #expect(head.headerFields[.server] == "mooring")
+    #expect(head.headerFields[.date]?.hasSuffix(" GMT") == true)
+    #expect(try passedOn().isEmpty)
+
+    #expect(trail.flush() == 1)
+    let records = try f.store.requests(AuditQuery())
+    #expect(records.count == 1)
+    #expect(records.first?.user == "alice")
+    #expect(records.first?.verb == "get")
+    #expect(records.first?.name == "a")
+    #expect(records.first?.code == 200)
+  }
+
+  @Test func passesOnWhatItCannotDecide() async throws {
+    // No policy read yet at this revision: passed on, the general path decides.
+    try send("/api/v1/namespaces/default/configmaps/a")
+    #expect(try answered() == nil)
+    #expect(try passedOn() == ["/api/v1/namespaces/default/configmaps/a"])
+    try channel.writeOutbound(HTTPResponsePart.end(nil))
+    _ = try channel.readOutbound(as: HTTPResponsePart.self)
+
+    _ = try await handler.rbac?.policy()
+    for (path, token) in [
+      ("/api/v1/namespaces/default/configmaps/a", "bob-token"),  // forbidden: 403 there
+      ("/api/v1/namespaces/default/configmaps/a", "sa-token"),  // ServiceAccount check
+      ("/api/v1/namespaces/default/configmaps/a", "wrong"),  // 401 there
+      ("/api/v1/namespaces/default/configmaps/missing", "alice-token"),  // 404 there
+      ("/api/v1/namespaces/default/configmaps/a?pretty=true", "alice-token"),
+      ("/api/v1/namespaces/default/configmaps", "alice-token"),  // a list
+      ("/api/v1/namespaces/default/widgets/a", "alice-token"),  // unknown kind
+    ] {
+      try send(path, token: token)
+      #expect(try answered() == nil, "\(path) as \(token)")
+      #expect(try passedOn() == [path], "\(path) as \(token)")
+      try channel.writeOutbound(HTTPResponsePart.end(nil))
+      _ = try channel.readOutbound(as: HTTPResponsePart.self)
+    }
+  }
+
+  @Test func answersInRequestOrder() async throws {
+    _ = try await handler.rbac?.policy()
+    // A request passed on is still being answered: the next one waits behind it.
+    try send("/api/v1/namespaces/default/configmaps")
+    try send("/api/v1/namespaces/default/configmaps/a")
+    #expect(try answered() == nil)
+    #expect(
+      try passedOn() == [
+        "/api/v1/namespaces/default/configmaps", "/api/v1/namespaces/default/configmaps/a",
+      ])
+    // Both answers ended: the next GET is answered here again.
+    try channel.writeOutbound(HTTPResponsePart.end(nil))
+    try channel.writeOutbound(HTTPResponsePart.end(nil))
+    while try channel.readOutbound(as: HTTPResponsePart.self) != nil {}
+    try send("/api/v1/namespaces/default/configmaps/a")
+    #expect(try answered()?.0.status == .ok)
+    // A GET with a body: the general path reads (and bounds) it.
+    try send("/api/v1/namespaces/default/configmaps/a", body: true)
+    #expect(try answered() == nil)
+    #expect(try passedOn() == ["/api/v1/namespaces/default/configmaps/a"])
+  }
+}

@@ -4,8 +4,6 @@ import ArgumentParser
 import Foundation
 import Logging
 import Metrics
-import NIOCore
-import NIOPosix
 import Objects
 import Prometheus
 import Reconcile
@@ -107,10 +105,6 @@ struct ServeCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    // Tasks run on the event loops that serve the API, not on a separate thread pool:
-    // each request then skips two thread hand-offs (measured: GET of one object under
-    // wrk 6,500 -> 7,500/s, and fewer threads keep fewer malloc arenas).
-    _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
     let json = logFormat == "json"
     LoggingSystem.bootstrap { label in
       json

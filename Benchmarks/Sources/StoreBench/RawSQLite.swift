@@ -1,6 +1,7 @@
 import Foundation
 import GRDBSQLite
 import Objects
+import Store
 
 /// The limit: the same rows as `SQLiteStore` writes (objects, labels, changes, audit and
 /// the revision in meta), in the same table layout (StoreSchema.swift), with the same
@@ -93,7 +94,8 @@ final class RawSQLite {
     else { fail("raw sqlite: cannot open \(path)") }
     exec("PRAGMA journal_mode = WAL")
     exec("PRAGMA synchronous = FULL")
-    exec("PRAGMA cache_size = -65536")
+    // The same page cache as the store's writer.
+    exec("PRAGMA cache_size = -\(SQLiteStore.Configuration().pageCacheKiB)")
     exec("PRAGMA wal_autocheckpoint = 10000")
     for sql in Self.schema { exec(sql) }
   }

@@ -194,3 +194,16 @@ public protocol ObjectStore: Sendable {
   /// The latest committed revision.
   func currentRevision() async throws(StoreError) -> Int64
 }
+
+extension StoreError {
+  /// Runs SQLite work: a `StoreError` passes through, any other error becomes `.storage`.
+  static func mapping<T>(_ body: () throws -> T) throws(StoreError) -> T {
+    do {
+      return try body()
+    } catch let e as StoreError {
+      throw e
+    } catch {
+      throw .storage("\(error)")
+    }
+  }
+}

@@ -347,24 +347,12 @@ public final class SQLiteStore: ObjectStore {
 
   /// Runs `body` on a consistent read snapshot.
   func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-    do {
-      return try pool.read(body)
-    } catch let e as StoreError {
-      throw e
-    } catch {
-      throw .storage("\(error)")
-    }
+    try StoreError.mapping { try pool.read(body) }
   }
 
-  /// `read` for a body that runs one statement: SQLite reads a statement from one
-  /// snapshot, so the BEGIN and COMMIT around it (a third of a GET's read) are left out.
+  /// `read` for a body that runs one SELECT: SQLite reads a statement from one snapshot,
+  /// so the BEGIN and COMMIT around it (a third of a GET's read) are left out.
   func readOneStatement<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-    do {
-      return try pool.unsafeRead(body)
-    } catch let e as StoreError {
-      throw e
-    } catch {
-      throw .storage("\(error)")
-    }
+    try StoreError.mapping { try pool.unsafeRead(body) }
   }
 }

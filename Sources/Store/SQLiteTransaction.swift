@@ -576,12 +576,6 @@ struct SQLiteTransaction: StoreTransaction {
 
   /// Runs SQLite work, mapping its errors.
   private func sql<T>(_ body: () throws -> T) throws(StoreError) -> T {
-    do {
-      return try body()
-    } catch let e as StoreError {
-      throw e
-    } catch {
-      throw .storage("\(error)")
-    }
+    try StoreError.mapping(body)
   }
 }

@@ -113,6 +113,7 @@ let package = Package(
         "APIServer", "Store", "Objects", "YAML",
         .product(name: "NIOEmbedded", package: "swift-nio"),
         .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+        .product(name: "Crypto", package: "swift-crypto"),
       ]),
     .testTarget(
       name: "ReconcileTests",

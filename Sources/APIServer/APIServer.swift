@@ -129,9 +129,19 @@ struct APIResponder: HTTPResponder {
     case .chunked(let chunks):
       return Response(
         status: HTTPResponse.Status(code: answer.status), headers: fields,
-        body: ResponseBody { writer in
+        body: ResponseBody { [logger = handler.logger] writer in
           for i in 0..<chunks.count {
-            try await writer.write(ByteBuffer(bytes: try chunks.chunk(i)))
+            let bytes: [UInt8]
+            do {
+              bytes = try chunks.chunk(i)
+            } catch {
+              // The 200 head is out: all that is left is to cut the answer short, which
+              // the client sees as a truncated body, and to say why.
+              logger.error(
+                "list answer cut short", metadata: ["path": "\(path)", "error": "\(error)"])
+              throw error
+            }
+            try await writer.write(ByteBuffer(bytes: bytes))
           }
           try await writer.finish(nil)
         })

@@ -1,8 +1,11 @@
 import Objects
 
-/// A complete response body made piece by piece while it is sent (HTTP chunked encoding),
-/// so that a list of 10,000 objects is never held whole, neither as values nor as bytes:
-/// each chunk is encoded when the connection is ready for it.
+/// A complete response body made piece by piece while it is sent (HTTP chunked encoding):
+/// a list of 10,000 objects holds its stored bytes, but never its whole encoding nor all
+/// its objects decoded; each chunk is encoded when the connection is ready for it.
+///
+/// A chunk that fails to encode (a stored object that does not decode) can only cut the
+/// answer short: its 200 head is already sent. The server logs it.
 public struct ChunkedBody: Sendable {
   /// Number of chunks.
   public let count: Int

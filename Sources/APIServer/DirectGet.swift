@@ -7,23 +7,41 @@ import Store
 /// the commonest request (controllers and clients reading an object) and the one a hop
 /// to Swift concurrency and back cost the most for.
 ///
-/// It answers only what it can answer exactly as the general path would: an
-/// authenticated user other than a ServiceAccount (whose token needs a store check), RBAC
-/// allowing it by the policy already read at the store's current revision, a served kind
-/// and version, no query, no body, no Table, and the object found with its stored bytes already
-/// in the asked apiVersion. Anything else, including every error, goes the general way.
+/// It answers only what it can answer exactly as the general path would, and without
+/// waiting on anything but one indexed read: the user of a token-file token (or the
+/// identity of requests without credentials; ServiceAccount tokens need a signature check
+/// and a store read), RBAC allowing it by the policy already read at the store's current
+/// revision, a served kind and version, no query, no body, no Table, and the object found
+/// with its stored bytes already in the asked apiVersion. With `--audit-log-path` (a file
+/// write per request) it answers nothing. Anything else, every error included, goes the
+/// general way.
 struct DirectGet: Sendable {
   let handler: APIHandler
   let authenticator: TokenAuthenticator
   let recorder: RequestRecorder
 
-  /// The answer to a request with this head, recorded as the general path records it;
-  /// nil when the request must take the general path.
-  func answer(_ head: HTTPRequest, remoteAddress: String?) -> APIResponse? {
-    guard head.method == .get, let uri = head.path, uri.hasPrefix("/api"),
-      !uri.utf8.contains(UInt8(ascii: "?"))
+  /// An answer made here, recorded once it is sent.
+  struct Answer {
+    var response: APIResponse
+    var request: APIRequest
+    var received: Date
+  }
+
+  /// The answer to a request with this head; nil when it must take the general path.
+  func answer(_ head: HTTPRequest, remoteAddress: String?) -> Answer? {
+    guard recorder.auditLog == nil, head.method == .get, let uri = head.path,
+      uri.hasPrefix("/api"), !uri.utf8.contains(UInt8(ascii: "?"))
     else { return nil }
     let received = Date()
+    guard case .resource(let path)? = ResourcePath.parse(uri), let name = path.name,
+      path.subresource == nil, !AccessReviewHandler.serves(path)
+    else { return nil }
+    let store = handler.store
+    guard
+      let type = store.registry.type(
+        for: GroupResource(group: path.group, resource: path.resource)),
+      type.versions.contains(path.version), type.namespaced == (path.namespace != nil)
+    else { return nil }
     var headers: [String: String] = [:]
     for field in head.headerFields {
       let name = field.name.canonicalName
@@ -36,20 +54,12 @@ struct DirectGet: Sendable {
     if headers["transfer-encoding"] != nil || (headers["content-length"] ?? "0") != "0" {
       return nil
     }
-    guard let user = authenticator.authenticate(authorization: headers["authorization"]),
+    guard let user = authenticator.tokenFileUser(authorization: headers["authorization"]),
       !user.username.hasPrefix("system:serviceaccount:")
     else { return nil }
     var request = APIRequest(method: "GET", path: uri, headers: headers, user: user)
     request.sourceAddress = remoteAddress
-    guard case .resource(let path) = request.target, let name = path.name,
-      path.subresource == nil, !request.wantsTable, !AccessReviewHandler.serves(path)
-    else { return nil }
-    let store = handler.store
-    guard
-      let type = store.registry.type(
-        for: GroupResource(group: path.group, resource: path.resource)),
-      type.versions.contains(path.version), type.namespaced == (path.namespace != nil)
-    else { return nil }
+    guard !request.wantsTable else { return nil }
     if let rbac = handler.rbac {
       guard let policy = rbac.policy(ifCurrentAt: store.latestRevision),
         policy.authorize(RequestAttributes(request)).allowed
@@ -59,9 +69,14 @@ struct DirectGet: Sendable {
     guard let data = try? store.readStoredJSON(key),
       data.starts(with: Array("{\"apiVersion\":\"\(path.apiVersion)\",\"kind\":".utf8))
     else { return nil }
-    let answer = APIResponse(
-      status: 200, headers: [("Content-Type", "application/json")], body: .bytes(Array(data)))
-    recorder.record(request, answer, received: received)
-    return answer
+    return Answer(
+      response: APIResponse(
+        status: 200, headers: [("Content-Type", "application/json")], body: .bytes(Array(data))),
+      request: request, received: received)
+  }
+
+  /// Records a sent answer as the general path records its answers.
+  func record(_ answer: Answer) {
+    recorder.record(answer.request, answer.response, received: answer.received)
   }
 }

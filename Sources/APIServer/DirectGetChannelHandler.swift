@@ -7,7 +7,10 @@ import NIOHTTPTypes
 /// GETs `DirectGet` can answer on the event loop, and passes everything else on.
 ///
 /// HTTP/1.1 answers go out in request order: a request is answered here only when no
-/// request passed on before it still waits for the end of its response.
+/// request passed on before it still waits for the end of its response. Nothing is
+/// answered here while the connection cannot take more output (requests then queue in
+/// Hummingbird, whose reads follow the writes), nor after a request that asked to close
+/// the connection.
 final class DirectGetChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
   typealias InboundIn = HTTPRequestPart
   typealias InboundOut = HTTPRequestPart
@@ -17,8 +20,10 @@ final class DirectGetChannelHandler: ChannelDuplexHandler, RemovableChannelHandl
   private let direct: DirectGet
   /// Requests passed on whose response has not ended yet.
   private var passedOn = 0
+  /// A request passed on asked to close the connection: everything after it passes on.
+  private var closing = false
   /// The answer to the request being read, when it is answered here.
-  private var answer: APIResponse?
+  private var answer: DirectGet.Answer?
   private var date: (seconds: Int, value: String) = (0, "")
 
   init(_ direct: DirectGet) { self.direct = direct }
@@ -27,19 +32,25 @@ final class DirectGetChannelHandler: ChannelDuplexHandler, RemovableChannelHandl
     let part = unwrapInboundIn(data)
     switch part {
     case .head(let head):
-      if passedOn == 0,
+      if passedOn == 0, !closing, context.channel.isWritable,
         let answer = direct.answer(head, remoteAddress: context.remoteAddress?.ipAddress)
       {
         self.answer = answer
         return
       }
       passedOn += 1
+      if let connection = head.headerFields[.connection],
+        connection.lowercased().contains("close")
+      {
+        closing = true
+      }
     case .body:
       if answer != nil { return }
     case .end:
       if let answer {
         self.answer = nil
-        send(answer, context: context)
+        send(answer.response, context: context)
+        direct.record(answer)
         return
       }
     }

@@ -42,9 +42,7 @@ public struct TokenAuthenticator: Sendable {
   /// The user of a request with this `Authorization` header; nil when refused.
   public func authenticate(authorization: String?) -> AdmissionUserInfo? {
     guard let authorization else { return unauthenticated }
-    let parts = authorization.split(separator: " ", maxSplits: 1)
-    guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-    let token = String(APIRequest.trimmed(parts[1]))
+    guard let token = Self.bearerToken(authorization) else { return nil }
     if let user = tokens[token] { return user }
     guard let identity = serviceAccounts?.verify(token) else { return nil }
     return AdmissionUserInfo(
@@ -54,6 +52,21 @@ public struct TokenAuthenticator: Sendable {
         "system:serviceaccounts", "system:serviceaccounts:\(identity.namespace)",
         "system:authenticated",
       ])
+  }
+
+  /// The user of a token from the token file, or the identity of requests without
+  /// credentials; nil for anything else, a ServiceAccount token included (its signature
+  /// check is left to `authenticate`, off the event loop).
+  func tokenFileUser(authorization: String?) -> AdmissionUserInfo? {
+    guard let authorization else { return unauthenticated }
+    return Self.bearerToken(authorization).flatMap { tokens[$0] }
+  }
+
+  /// The token of an `Authorization: Bearer TOKEN` header.
+  static func bearerToken(_ authorization: String) -> String? {
+    let parts = authorization.split(separator: " ", maxSplits: 1)
+    guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+    return String(APIRequest.trimmed(parts[1]))
   }
 
   static func csvFields(_ line: String) -> [String] {

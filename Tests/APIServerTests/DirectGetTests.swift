@@ -48,10 +48,13 @@ import Testing
     channel = EmbeddedChannel(handler: DirectGetChannelHandler(direct))
   }
 
-  func send(_ path: String, token: String = "alice-token", body: Bool = false) throws {
+  func send(
+    _ path: String, token: String = "alice-token", body: Bool = false, close: Bool = false
+  ) throws {
     var fields = HTTPFields()
     fields[.authorization] = "Bearer \(token)"
     if body { fields[.contentLength] = "2" }
+    if close { fields[.connection] = "close" }
     let head = HTTPRequest(
       method: .get, scheme: nil, authority: "x", path: path, headerFields: fields)
     try channel.writeInbound(HTTPRequestPart.head(head))
@@ -154,5 +157,32 @@ import Testing
     try send("/api/v1/namespaces/default/configmaps/a", body: true)
     #expect(try answered() == nil)
     #expect(try passedOn() == ["/api/v1/namespaces/default/configmaps/a"])
+    try channel.writeOutbound(HTTPResponsePart.end(nil))
+    _ = try channel.readOutbound(as: HTTPResponsePart.self)
+  }
+
+  @Test func leavesFullAndClosingConnectionsToTheGeneralPath() async throws {
+    _ = try await handler.rbac?.policy()
+    let path = "/api/v1/namespaces/default/configmaps/a"
+    // Output backed up: requests queue behind Hummingbird's backpressure instead.
+    channel.isWritable = false
+    try send(path)
+    #expect(try answered() == nil)
+    #expect(try passedOn() == [path])
+    try channel.writeOutbound(HTTPResponsePart.end(nil))
+    _ = try channel.readOutbound(as: HTTPResponsePart.self)
+    channel.isWritable = true
+    try send(path)
+    #expect(try answered()?.0.status == .ok)
+    // After a request that closes the connection, nothing more is answered here.
+    try send(path, close: true)
+    #expect(try passedOn() == [path])
+    try channel.writeOutbound(HTTPResponsePart.end(nil))
+    _ = try channel.readOutbound(as: HTTPResponsePart.self)
+    try send(path)
+    #expect(try answered() == nil)
+    #expect(try passedOn() == [path])
+    // Only the answer sent here was recorded by it.
+    #expect(trail.flush() == 1)
   }
 }

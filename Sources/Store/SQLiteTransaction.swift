@@ -67,7 +67,7 @@ struct SQLiteTransaction: StoreTransaction {
     if type.groupResource == BuiltinTypes.customResourceDefinitions {
       extra = try crdType(object, replacing: nil)
     }
-    object.uid = UUID().uuidString.lowercased()
+    object.uid = ObjectUIDs.next()
     object.creationTimestamp = StoredObject.timestamp(now)
     object.generation = 1
     object.deletionTimestamp = nil

@@ -67,7 +67,7 @@ struct DirectGet: Sendable {
     }
     let key = ObjectKey(type.groupResource, namespace: path.namespace, name: name)
     guard let data = try? store.readStoredJSON(key),
-      data.starts(with: Array("{\"apiVersion\":\"\(path.apiVersion)\",\"kind\":".utf8))
+      data.starts(with: ResourceCall.storedPrefix(apiVersion: path.apiVersion))
     else { return nil }
     return Answer(
       response: APIResponse(

@@ -3,13 +3,22 @@ import Objects
 import Store
 
 extension ResourceCall {
+  /// How stored bytes start when they are already the answer for `apiVersion`: that
+  /// apiVersion first. `present` would change nothing else (every stored object has its
+  /// `kind`: the store types objects by it), and the store wrote the bytes with the same
+  /// encoder an answer uses. kubectl sends keys sorted (`apiVersion`, `data`, `kind`),
+  /// so `kind` need not come second.
+  static func storedPrefix(apiVersion: String) -> [UInt8] {
+    Array("{\"apiVersion\":\"\(apiVersion)\",".utf8)
+  }
+
   /// GET of one object (or its status).
   func get() async throws -> APIResponse {
     if !request.wantsTable {
       // Most GETs answer the object as stored: send its bytes when they already start
       // with the apiVersion asked for (what `present` would set), without decoding them.
       let data = try await store.storedJSON(key)
-      let prefix = Array("{\"apiVersion\":\"\(path.apiVersion)\",\"kind\":".utf8)
+      let prefix = Self.storedPrefix(apiVersion: path.apiVersion)
       if data.starts(with: prefix) {
         return APIResponse(
           status: 200, headers: [("Content-Type", "application/json")], body: .bytes(Array(data)))
@@ -52,7 +61,7 @@ extension ResourceCall {
       "apiVersion": .string(path.apiVersion), "kind": .string(type.listKind),
       "metadata": .map(metadata),
     ]
-    let prefix = Array("{\"apiVersion\":\"\(path.apiVersion)\",\"kind\":".utf8)
+    let prefix = Self.storedPrefix(apiVersion: path.apiVersion)
     let items = page.items
     let body = ChunkedBody.jsonObject(head: head, member: "items", count: items.count) {
       [self] i, out in

@@ -51,7 +51,8 @@ public struct APIResponse: Sendable {
     return "299 - \"\(escaped)\""
   }
 
-  /// The whole body, when it is not a stream.
+  /// The whole body, when it is not a stream (empty when a chunk fails to encode; only
+  /// tests and the recorder of writes, which never get chunked bodies, read it).
   public var bytes: [UInt8] {
     switch body {
     case .bytes(let b): return b

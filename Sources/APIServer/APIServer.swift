@@ -83,11 +83,7 @@ struct APIResponder: HTTPResponder {
     var request = request
     let received = Date()
     let (path, query) = APIRequest.split(request.uri.string)
-    var headers: [String: String] = [:]
-    for field in request.headers {
-      let name = field.name.canonicalName
-      headers[name] = headers[name].map { "\($0),\(field.value)" } ?? field.value
-    }
+    let headers = APIRequest.headers(request.headers)
     var answer: APIResponse
     var user = authenticator.authenticate(authorization: headers["authorization"])
     if user == nil, path.hasPrefix(APIHandler.hookPrefix) {
@@ -117,10 +113,7 @@ struct APIResponder: HTTPResponder {
         APIRequest(method: request.method.rawValue, path: path, query: query, headers: headers),
         received: received)
     }
-    var fields = HTTPFields()
-    for (name, value) in answer.headers {
-      if let n = HTTPField.Name(name) { fields.append(HTTPField(name: n, value: value)) }
-    }
+    let fields = answer.httpFields
     switch answer.body {
     case .bytes(let bytes):
       return Response(

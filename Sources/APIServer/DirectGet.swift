@@ -42,11 +42,7 @@ struct DirectGet: Sendable {
         for: GroupResource(group: path.group, resource: path.resource)),
       type.versions.contains(path.version), type.namespaced == (path.namespace != nil)
     else { return nil }
-    var headers: [String: String] = [:]
-    for field in head.headerFields {
-      let name = field.name.canonicalName
-      headers[name] = headers[name].map { "\($0),\(field.value)" } ?? field.value
-    }
+    let headers = APIRequest.headers(head.headerFields)
     if let connection = headers["connection"], connection.lowercased() != "keep-alive" {
       return nil
     }

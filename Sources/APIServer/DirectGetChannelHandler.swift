@@ -66,10 +66,7 @@ final class DirectGetChannelHandler: ChannelDuplexHandler, RemovableChannelHandl
     let body = answer.bytes
     let seconds = Int(time(nil))
     if date.seconds != seconds { date = (seconds, HTTPDateHeader.value(seconds: seconds)) }
-    var fields = HTTPFields()
-    for (name, value) in answer.headers {
-      if let n = HTTPField.Name(name) { fields.append(HTTPField(name: n, value: value)) }
-    }
+    var fields = answer.httpFields
     fields[.contentLength] = String(body.count)
     fields[.date] = date.value
     fields[.server] = "mooring"

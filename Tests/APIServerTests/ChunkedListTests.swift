@@ -30,6 +30,22 @@ import Testing
     #expect(String(decoding: try bare.collect(), as: UTF8.self) == #"{"rows":["r0","r1"]}"#)
   }
 
+  struct Undecodable: Error {}
+
+  @Test func anElementThatFailsStopsTheBodyAtItsChunk() throws {
+    let body = ChunkedBody.jsonObject(head: [:], member: "items", count: 5, perChunk: 2) {
+      i, out in
+      if i == 3 { throw Undecodable() }
+      JSON.encode(.int(Int64(i)), appendingTo: &out)
+    }
+    // The chunks before the failing one are whole; the failing one throws (the server then
+    // cuts the answer short), and collecting the whole body throws too.
+    #expect(String(decoding: try body.chunk(0), as: UTF8.self) == #"{"items":[0,1"#)
+    #expect(throws: Undecodable.self) { try body.chunk(1) }
+    #expect(throws: Undecodable.self) { try body.collect() }
+    #expect(APIResponse(status: 200, body: .chunked(body)).bytes.isEmpty)
+  }
+
   @Test func listsAndTablesAreSentInChunks() async throws {
     let f = try RBACTestStore()
     try await f.namespace("default")

@@ -3,11 +3,13 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
+import HummingbirdHTTP2
 import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOSSL
 import Objects
+import ServiceLifecycle
 
 /// The API's HTTP server (Hummingbird): authenticates each request, bounds its body, hands
 /// it to the `APIHandler`, and streams the answer back (watch responses chunk by chunk).
@@ -53,10 +55,13 @@ public struct APIServer: Sendable {
         NIOSSLCertificateSource.certificate($0)
       }
       let key = try NIOSSLPrivateKey(file: certificate.keyPath, format: .pem)
-      server = try .tls(
-        .http1(configuration: http1),
+      // HTTP/2 where the client offers it in ALPN (as kubectl and client-go do, and as
+      // kube-apiserver answers), HTTP/1.1 otherwise. Each HTTP/2 stream gets the same
+      // handlers as an HTTP/1.1 connection, the event-loop GET included.
+      server = try .http2Upgrade(
         tlsConfiguration: .makeServerConfiguration(
-          certificateChain: chain, privateKey: .privateKey(key)))
+          certificateChain: chain, privateKey: .privateKey(key)),
+        configuration: HTTP2UpgradeChannel.Configuration(streamConfiguration: http1))
     }
     return Application(
       responder: APIResponder(
@@ -138,12 +143,19 @@ struct APIResponder: HTTPResponder {
           }
           try await writer.finish(nil)
         })
-    case .stream(let stream):
+    case .stream(let stream, let end):
       return Response(
         status: HTTPResponse.Status(code: answer.status), headers: fields,
         body: ResponseBody { writer in
-          for await chunk in stream {
-            try await writer.write(ByteBuffer(bytes: chunk))
+          // A graceful shutdown ends watches cleanly, as kube-apiserver's does: clients
+          // see the stream end and watch again (the new server), and the server does not
+          // wait for them to hang up.
+          try await withGracefulShutdownHandler {
+            for await chunk in stream {
+              try await writer.write(ByteBuffer(bytes: chunk))
+            }
+          } onGracefulShutdown: {
+            end()
           }
           try await writer.finish(nil)
         })

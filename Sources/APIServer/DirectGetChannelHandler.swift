@@ -33,7 +33,8 @@ final class DirectGetChannelHandler: ChannelDuplexHandler, RemovableChannelHandl
     switch part {
     case .head(let head):
       if passedOn == 0, !closing, context.channel.isWritable,
-        let answer = direct.answer(head, remoteAddress: context.remoteAddress?.ipAddress)
+        let answer = direct.answer(
+          head, remoteAddress: context.channel.remoteAddress?.ipAddress)
       {
         self.answer = answer
         return

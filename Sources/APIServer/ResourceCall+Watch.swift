@@ -120,6 +120,7 @@ extension ResourceCall {
     }
     continuation.onTermination = { _ in producer.cancel() }
     return APIResponse(
-      status: 200, headers: [("Content-Type", "application/json")], body: .stream(stream))
+      status: 200, headers: [("Content-Type", "application/json")],
+      body: .stream(stream, end: { continuation.finish() }))
   }
 }

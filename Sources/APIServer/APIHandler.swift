@@ -70,6 +70,9 @@ public final class APIHandler: Sendable {
 
   /// Where git hosts post push notifications.
   public static let hookPrefix = "/hooks/gitrepositories/"
+  /// How many events a watch response holds for a client that does not read them; past
+  /// that the watch ends and the client resumes from its last revision.
+  public static let watchBufferChunks = 1024
 
   /// Answers one request.
   public func handle(_ request: APIRequest) async -> APIResponse {

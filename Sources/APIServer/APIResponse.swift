@@ -8,9 +8,9 @@ public struct APIResponse: Sendable {
     case bytes([UInt8])
     /// A complete document encoded chunk by chunk as the connection takes it.
     case chunked(ChunkedBody)
-    /// Chunks as they come (a watch); `end` finishes the stream early, as a graceful
+    /// Chunks as they come (a watch); finishing the queue ends it early, as a graceful
     /// shutdown does.
-    case stream(AsyncStream<[UInt8]>, end: @Sendable () -> Void)
+    case stream(WatchChunkQueue)
   }
 
   public var status: Int

@@ -143,19 +143,21 @@ struct APIResponder: HTTPResponder {
           }
           try await writer.finish(nil)
         })
-    case .stream(let stream, let end):
+    case .stream(let queue):
       return Response(
         status: HTTPResponse.Status(code: answer.status), headers: fields,
         body: ResponseBody { writer in
+          // However this ends (the client gone, a write failed), the producer stops.
+          defer { queue.finish() }
           // A graceful shutdown ends watches cleanly, as kube-apiserver's does: clients
           // see the stream end and watch again (the new server), and the server does not
           // wait for them to hang up.
           try await withGracefulShutdownHandler {
-            for await chunk in stream {
+            for await chunk in queue {
               try await writer.write(ByteBuffer(bytes: chunk))
             }
           } onGracefulShutdown: {
-            end()
+            queue.finish()
           }
           try await writer.finish(nil)
         })

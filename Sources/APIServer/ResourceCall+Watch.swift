@@ -56,10 +56,14 @@ extension ResourceCall {
       expired = APIError.from(error, type: type)
     }
     let call = self
-    let (stream, continuation) = AsyncStream.makeStream(of: [UInt8].self)
+    // Bounded, with backpressure: a client that stops reading holds at most
+    // `watchBufferChunks` events here; the store's watch then falls behind and is closed
+    // by the store with an error the client resumes from.
+    let queue = WatchChunkQueue(limit: APIHandler.watchBufferChunks)
     let producer = Task {
+      func yield(_ chunk: [UInt8]) async -> Bool { await queue.push(chunk) }
       var first = true
-      func send(_ kind: String, _ object: Object) async {
+      func send(_ kind: String, _ object: Object) async -> Bool {
         var payload = call.present(object)
         if table {
           payload =
@@ -69,27 +73,28 @@ extension ResourceCall {
               columns: first, includeObject: call.request.query["includeObject"])) ?? payload
           first = false
         }
-        continuation.yield(JSON.encodeBytes(["type": .string(kind), "object": payload]) + [10])
+        return await yield(JSON.encodeBytes(["type": .string(kind), "object": payload]) + [10])
       }
-      for object in initial { await send("ADDED", object) }
+      for object in initial where !(await send("ADDED", object)) { return }
       if streamingList {
         var bookmark = Value.map([
           "kind": .string(call.type.kind), "apiVersion": .string(call.path.apiVersion),
         ])
         bookmark[path: "metadata.resourceVersion"] = .string(String(from))
         bookmark[path: "metadata.annotations"] = ["k8s.io/initial-events-end": "true"]
-        continuation.yield(JSON.encodeBytes(["type": "BOOKMARK", "object": bookmark]) + [10])
+        guard await yield(JSON.encodeBytes(["type": "BOOKMARK", "object": bookmark]) + [10]) else {
+          return
+        }
       }
       if let expired {
-        continuation.yield(
-          JSON.encodeBytes(["type": "ERROR", "object": expired.status]) + [10])
-        continuation.finish()
+        _ = await yield(JSON.encodeBytes(["type": "ERROR", "object": expired.status]) + [10])
+        queue.finish()
         return
       }
       let deadline = ContinuousClock.now + .milliseconds(Int64(timeout * 1000))
       let timer = Task {
         try? await Task.sleep(until: deadline)
-        continuation.finish()
+        queue.finish()
       }
       defer { timer.cancel() }
       do {
@@ -102,25 +107,25 @@ extension ResourceCall {
                 "kind": .string(call.type.kind), "apiVersion": .string(call.path.apiVersion),
               ])
               bookmark[path: "metadata.resourceVersion"] = .string(String(event.revision))
-              continuation.yield(
-                JSON.encodeBytes(["type": "BOOKMARK", "object": bookmark]) + [10])
+              guard await yield(JSON.encodeBytes(["type": "BOOKMARK", "object": bookmark]) + [10])
+              else { return }
             }
           default:
-            await send(event.kind.rawValue, event.object)
+            guard await send(event.kind.rawValue, event.object) else { return }
           }
         }
       } catch let error as StoreError {
-        continuation.yield(
+        _ = await yield(
           JSON.encodeBytes([
             "type": "ERROR", "object": APIError.from(error, type: call.type).status,
           ])
             + [10])
       } catch {}
-      continuation.finish()
+      queue.finish()
     }
-    continuation.onTermination = { _ in producer.cancel() }
+    queue.onFinish { producer.cancel() }
     return APIResponse(
       status: 200, headers: [("Content-Type", "application/json")],
-      body: .stream(stream, end: { continuation.finish() }))
+      body: .stream(queue))
   }
 }

@@ -9,11 +9,13 @@ final class RBACTestStore: Sendable {
   let store: SQLiteStore
   let admin = WriteContext(actor: "admin", source: "test")
 
-  init() throws {
+  /// `watchCapacity`: how far a store watcher may fall behind (the store's default if nil).
+  init(watchCapacity: Int? = nil) throws {
     directory = NSTemporaryDirectory() + "mooring-rbac-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     var configuration = SQLiteStore.Configuration()
     configuration.automaticGarbageCollection = false
+    if let watchCapacity { configuration.watchCapacity = watchCapacity }
     store = try SQLiteStore(path: directory + "/store.db", configuration: configuration)
   }
 

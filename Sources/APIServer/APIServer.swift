@@ -61,7 +61,10 @@ public struct APIServer: Sendable {
       server = try .http2Upgrade(
         tlsConfiguration: .makeServerConfiguration(
           certificateChain: chain, privateKey: .privateKey(key)),
-        configuration: HTTP2UpgradeChannel.Configuration(streamConfiguration: http1))
+        // At shutdown, connections whose streams have not ended 10 s after GOAWAY (a
+        // watcher that stopped reading) are closed.
+        configuration: HTTP2UpgradeChannel.Configuration(
+          gracefulCloseTimeout: .seconds(10), streamConfiguration: http1))
     }
     return Application(
       responder: APIResponder(
@@ -146,9 +149,11 @@ struct APIResponder: HTTPResponder {
     case .stream(let queue):
       return Response(
         status: HTTPResponse.Status(code: answer.status), headers: fields,
-        body: ResponseBody { writer in
-          // However this ends (the client gone, a write failed), the producer stops.
+        body: ResponseBody { [release = FinishOnRelease(queue)] writer in
+          // However this ends (the client gone, a write failed), the producer stops; and
+          // if the body never runs (the head could not be sent), `release` stops it.
           defer { queue.finish() }
+          withExtendedLifetime(release) {}
           // A graceful shutdown ends watches cleanly, as kube-apiserver's does: clients
           // see the stream end and watch again (the new server), and the server does not
           // wait for them to hang up.

@@ -44,7 +44,13 @@ extension ResourceCall {
       }
       from = n
     }
-    let timeout = request.query["timeoutSeconds"].flatMap(Double.init) ?? 1800
+    var timeout = 1800.0
+    if let text = request.query["timeoutSeconds"] {
+      guard let seconds = Double(text), seconds.isFinite, seconds >= 0 else {
+        throw APIError.badRequest("invalid timeoutSeconds \"\(text)\"")
+      }
+      timeout = min(seconds, 1e7)
+    }
     let bookmarks = request.flag("allowWatchBookmarks")
     let table = request.wantsTable
     var events: AsyncThrowingStream<WatchEvent, any Error>?
@@ -61,6 +67,13 @@ extension ResourceCall {
     // by the store with an error the client resumes from.
     let queue = WatchChunkQueue(limit: APIHandler.watchBufferChunks)
     let producer = Task {
+      // The time limit covers everything, the initial events included.
+      let deadline = ContinuousClock.now + .milliseconds(Int64(timeout * 1000))
+      let timer = Task {
+        try? await Task.sleep(until: deadline)
+        queue.finish()
+      }
+      defer { timer.cancel() }
       func yield(_ chunk: [UInt8]) async -> Bool { await queue.push(chunk) }
       var first = true
       func send(_ kind: String, _ object: Object) async -> Bool {
@@ -91,12 +104,6 @@ extension ResourceCall {
         queue.finish()
         return
       }
-      let deadline = ContinuousClock.now + .milliseconds(Int64(timeout * 1000))
-      let timer = Task {
-        try? await Task.sleep(until: deadline)
-        queue.finish()
-      }
-      defer { timer.cancel() }
       do {
         for try await event in events! {
           if Task.isCancelled { break }

@@ -22,6 +22,24 @@ public final class WatchChunkQueue: AsyncSequence, Sendable {
 
     var count: Int { chunks.count - head }
 
+    /// Where a pushed chunk goes: to a waiting consumer, into the buffer, or (when full)
+    /// nowhere yet, the producer then waiting with it (if `waiting` is given).
+    mutating func offer(
+      _ chunk: [UInt8], limit: Int, waiting: CheckedContinuation<Bool, Never>?
+    ) -> Offered {
+      if finished { return .done(false) }
+      if let consumer {
+        self.consumer = nil
+        return .hand(consumer)
+      }
+      if count < limit {
+        chunks.append(chunk)
+        return .done(true)
+      }
+      if let waiting { producer = (waiting, chunk) }
+      return .wait
+    }
+
     /// The next chunk (letting a waiting producer's chunk in), the end, or nothing yet.
     mutating func take() -> Taken {
       guard count > 0 else { return finished ? .end : .wait }
@@ -39,6 +57,12 @@ public final class WatchChunkQueue: AsyncSequence, Sendable {
       }
       return .chunk(chunk, waiting)
     }
+  }
+
+  private enum Offered {
+    case done(Bool)
+    case hand(CheckedContinuation<[UInt8]?, Never>)
+    case wait
   }
 
   private enum Taken {
@@ -69,24 +93,7 @@ public final class WatchChunkQueue: AsyncSequence, Sendable {
   /// Adds a chunk, waiting while `limit` chunks wait; false once the queue has finished
   /// (the client is gone or the watch ended), and the chunk is dropped.
   public func push(_ chunk: [UInt8]) async -> Bool {
-    enum Step {
-      case done(Bool)
-      case hand(CheckedContinuation<[UInt8]?, Never>)
-      case wait
-    }
-    let step = state.withLock { s -> Step in
-      if s.finished { return .done(false) }
-      if let consumer = s.consumer {
-        s.consumer = nil
-        return .hand(consumer)
-      }
-      if s.count < limit {
-        s.chunks.append(chunk)
-        return .done(true)
-      }
-      return .wait
-    }
-    switch step {
+    switch state.withLock({ $0.offer(chunk, limit: limit, waiting: nil) }) {
     case .done(let accepted): return accepted
     case .hand(let consumer):
       consumer.resume(returning: chunk)
@@ -94,16 +101,14 @@ public final class WatchChunkQueue: AsyncSequence, Sendable {
     case .wait:
       return await withTaskCancellationHandler {
         await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
-          let accepted = state.withLock { s -> Bool? in
-            if s.finished { return false }
-            if s.count < limit {
-              s.chunks.append(chunk)
-              return true
-            }
-            s.producer = (c, chunk)
-            return nil
+          // Decided again: the consumer may have drained the buffer, or be waiting now.
+          switch state.withLock({ $0.offer(chunk, limit: limit, waiting: c) }) {
+          case .done(let accepted): c.resume(returning: accepted)
+          case .hand(let consumer):
+            consumer.resume(returning: chunk)
+            c.resume(returning: true)
+          case .wait: break
           }
-          if let accepted { c.resume(returning: accepted) }
         }
       } onCancel: {
         finish()
@@ -168,4 +173,12 @@ public final class WatchChunkQueue: AsyncSequence, Sendable {
   }
 
   public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(queue: self) }
+}
+
+/// Finishes a queue when released: held by a response body, it stops the producer even
+/// when the body never runs (the client went away before the head was sent).
+final class FinishOnRelease: Sendable {
+  let queue: WatchChunkQueue
+  init(_ queue: WatchChunkQueue) { self.queue = queue }
+  deinit { queue.finish() }
 }

@@ -1,10 +1,11 @@
-import APIServer
 import Admission
 import Logging
 import Objects
 import Store
 import Synchronization
 import Testing
+
+@testable import APIServer
 
 /// A watch response holds a bounded number of events for its client: the producer waits
 /// for room (nothing is dropped), and either side can end it.
@@ -161,5 +162,86 @@ import Testing
     #expect(added.count < count)
     #expect(last?["type"] == "ERROR", "\(String(describing: last))")
     #expect(last?[path: "object.code"] == .int(410), "\(String(describing: last))")
+  }
+
+  /// One slot, a producer and a consumer racing: every chunk arrives once, in order.
+  @Test func aRacingProducerAndConsumerKeepOrder() async throws {
+    let queue = WatchChunkQueue(limit: 1)
+    let count = 20_000
+    let producer = Task {
+      for i in 0..<count where !(await queue.push(Self.chunk(i))) { return }
+      queue.finish()
+    }
+    let guardrail = Task {
+      try await Task.sleep(for: .seconds(60))
+      queue.finish()
+    }
+    defer { guardrail.cancel() }
+    var received = 0
+    var inOrder = true
+    for await chunk in queue {
+      inOrder = inOrder && chunk == Self.chunk(received)
+      received += 1
+    }
+    await producer.value
+    #expect(received == count)
+    #expect(inOrder)
+  }
+
+  @Test func releasingTheHolderFinishesTheQueue() async {
+    let queue = WatchChunkQueue(limit: 2)
+    var holder: FinishOnRelease? = FinishOnRelease(queue)
+    #expect(await queue.push(Self.chunk(0)))
+    withExtendedLifetime(holder) {}
+    holder = nil
+    #expect(!(await queue.push(Self.chunk(1))))
+  }
+
+  static let admin = AdmissionUserInfo(username: "admin", groups: ["system:masters"])
+
+  @Test func aTimeoutThatIsNotANumberIsRefused() async throws {
+    let f = try RBACTestStore()
+    let handler = APIHandler(
+      store: f.store, serverAddress: "127.0.0.1:0", mooringVersion: "test",
+      logger: Logger(label: "test"))
+    for value in ["inf", "nan", "-1", "1e400", "soon"] {
+      let response = await handler.handle(
+        APIRequest(
+          method: "GET", path: "/api/v1/namespaces",
+          query: ["watch": "1", "timeoutSeconds": value], user: Self.admin))
+      #expect(response.status == 400, "timeoutSeconds=\(value): \(response.status)")
+    }
+  }
+
+  /// `timeoutSeconds` bounds a watch whose client never reads, initial events included.
+  @Test func theTimeLimitEndsAWatchStuckOnInitialEvents() async throws {
+    let f = try RBACTestStore()
+    try await f.namespace("default")
+    let count = APIHandler.watchBufferChunks + 100
+    _ = try await f.store.transaction(context: WriteContext(actor: "test", source: "test")) {
+      (tx: inout any StoreTransaction) throws(StoreError) in
+      for i in 0..<count {
+        let object = Object(
+          apiVersion: "v1", kind: "ConfigMap", name: "cm-\(i)", namespace: "default")
+        _ = try tx.create(object)
+      }
+    }
+    let handler = APIHandler(
+      store: f.store, serverAddress: "127.0.0.1:0", mooringVersion: "test",
+      logger: Logger(label: "test"))
+    let watchers = f.store.watcherCount
+    let response = await handler.handle(
+      APIRequest(
+        method: "GET", path: "/api/v1/namespaces/default/configmaps",
+        query: ["watch": "1", "timeoutSeconds": "1"], user: Self.admin))
+    guard case .stream = response.body else {
+      Issue.record("not a stream: \(response.status)")
+      return
+    }
+    #expect(f.store.watcherCount == watchers + 1)
+    for _ in 0..<100 where f.store.watcherCount > watchers {
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    #expect(f.store.watcherCount == watchers, "the producer still waits on the client")
   }
 }

@@ -49,12 +49,15 @@ public final class SQLiteStore: ObjectStore {
   let configuration: Configuration
   private let state: Mutex<State>
   let hub: WatchHub
+  /// Connections of their own for synchronous reads on threads that cannot suspend.
+  let threadReaders: ThreadReaders
 
   /// Opens (creating if needed) the store at `path`, with the built-in kinds and every
   /// stored CRD's kinds registered.
   public init(path: String, configuration: Configuration = Configuration()) throws(StoreError) {
     self.path = path
     self.configuration = configuration
+    threadReaders = ThreadReaders(path: path)
     var config = GRDB.Configuration()
     let durable = configuration.durable
     config.busyMode = .timeout(10)
@@ -169,11 +172,21 @@ public final class SQLiteStore: ObjectStore {
     try readStoredJSON(key)
   }
 
-  /// `storedJSON` on the calling thread: one indexed read from a reader connection, for
-  /// callers that cannot suspend (the API's event-loop GET path).
+  /// `storedJSON` on the calling thread: one indexed read from the thread's own connection
+  /// (`ThreadReaders`; the reader pool when it has none), for callers that cannot suspend
+  /// (the API's event-loop GET path).
   public func readStoredJSON(_ key: ObjectKey) throws(StoreError) -> Data {
     let registry = self.registry
     guard registry.type(for: key.resource) != nil else { throw .unknownResource(key.resource) }
+    let namespace = StoredObject.namespaceColumn(key)
+    switch threadReaders.read(
+      group: key.resource.group, resource: key.resource.resource, namespace: namespace,
+      name: key.name)
+    {
+    case .found(let data): return data
+    case .missing: throw .notFound(key)
+    case .unavailable: break
+    }
     let data = try readOneStatement { db in
       try Data.fetchOne(
         db.cachedStatement(

@@ -3,6 +3,7 @@ import Metrics
 import Objects
 import Prometheus
 import Store
+import Synchronization
 
 /// The API's Prometheus metrics: requests by verb, resource and code with their latency,
 /// open watches, and, computed at scrape time from the store, each Sync's state
@@ -15,14 +16,30 @@ public struct APIMetrics: Sendable {
     self.registry = registry
   }
 
+  /// The counter and timer of each (verb, resource, code) seen: making them through the
+  /// metrics factory (a registry lookup, name checks) cost more per request than using
+  /// them. `MetricsSystem` is bootstrapped before the first request is served.
+  private static let handles = Mutex<[String: (Metrics.Counter, Metrics.Timer)]>([:])
+
   /// Records one finished request.
   static func record(verb: String, resource: String, code: Int, seconds: Double) {
-    let dimensions = [("verb", verb), ("resource", resource), ("code", String(code))]
-    Counter(label: "mooring_apiserver_requests_total", dimensions: dimensions).increment()
-    Metrics.Timer(
-      label: "mooring_apiserver_request_duration_seconds",
-      dimensions: [("verb", verb), ("resource", resource)]
-    ).recordNanoseconds(Int64(seconds * 1e9))
+    let key = "\(verb) \(resource) \(code)"
+    let (counter, timer) = handles.withLock { handles in
+      if let known = handles[key] { return known }
+      let made = (
+        Metrics.Counter(
+          label: "mooring_apiserver_requests_total",
+          dimensions: [("verb", verb), ("resource", resource), ("code", String(code))]),
+        Metrics.Timer(
+          label: "mooring_apiserver_request_duration_seconds",
+          dimensions: [("verb", verb), ("resource", resource)])
+      )
+      // Bounded by the kinds served times verbs and codes; a guard all the same.
+      if handles.count < 10_000 { handles[key] = made }
+      return made
+    }
+    counter.increment()
+    timer.recordNanoseconds(Int64(seconds * 1e9))
   }
 
   /// The exposition text: the registry's metrics plus the store-derived gauges.

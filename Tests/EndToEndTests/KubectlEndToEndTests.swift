@@ -108,6 +108,12 @@ import Testing
     #expect(openapi.stdout.contains("apis/resourcemanager.mooring.dev/v1alpha1"))
     let explain = try c.kubectl(["explain", "organizations"])
     #expect(explain.stdout.contains("KIND:       Organization"), "\(explain)")
+    // No OpenAPI v2: a NotFound Status, which kubectl takes (it asks for v2 only when v3
+    // falls short).
+    let v2 = try c.curl(
+      "GET", "/openapi/v2",
+      headers: ["Accept: application/com.github.proto-openapi.spec.v2@v1.0+protobuf"])
+    #expect(v2.code == 404 && v2.body.contains("\"reason\":\"NotFound\""), "\(v2)")
     let unknown = try c.kubectl(["get", "widgets"])
     #expect(unknown.status == 1)
     #expect(unknown.stderr.contains("the server doesn't have a resource type \"widgets\""))

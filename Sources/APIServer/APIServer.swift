@@ -39,6 +39,10 @@ public struct APIServer: Sendable {
     self.certificate = certificate
   }
 
+  /// How long a shutdown waits for a watch client that stopped reading before closing its
+  /// connection.
+  static let shutdownGrace = TimeAmount.seconds(10)
+
   /// The server as a lifecycle service; `onListening` gets the bound port (useful with
   /// port 0).
   public func application(
@@ -61,10 +65,11 @@ public struct APIServer: Sendable {
       server = try .http2Upgrade(
         tlsConfiguration: .makeServerConfiguration(
           certificateChain: chain, privateKey: .privateKey(key)),
-        // At shutdown, connections whose streams have not ended 10 s after GOAWAY (a
-        // watcher that stopped reading) are closed.
+        // At shutdown, connections whose streams have not ended `shutdownGrace` after
+        // GOAWAY (a watcher that stopped reading) are closed.
         configuration: HTTP2UpgradeChannel.Configuration(
-          gracefulCloseTimeout: .seconds(10), streamConfiguration: http1))
+          gracefulCloseTimeout: .nanoseconds(Self.shutdownGrace.nanoseconds),
+          streamConfiguration: http1))
     }
     return Application(
       responder: APIResponder(
@@ -161,8 +166,13 @@ struct APIResponder: HTTPResponder {
             for await chunk in queue {
               try await writer.write(ByteBuffer(bytes: chunk))
             }
-          } onGracefulShutdown: {
+          } onGracefulShutdown: { [channel = context.channel] in
             queue.finish()
+            // A client that stopped reading leaves the last write waiting: its connection
+            // (or HTTP/2 stream) is closed after a grace period so the shutdown can end.
+            channel.eventLoop.scheduleTask(in: APIServer.shutdownGrace) {
+              channel.close(promise: nil)
+            }
           }
           try await writer.finish(nil)
         })

@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// HTTP/2 over TLS (ALPN), as kube-apiserver serves it and kubectl uses it, beside
-/// HTTP/1.1; and watches ended by a graceful shutdown.
+/// HTTP/1.1; and watches ended by a graceful shutdown, read or not.
 @Suite struct HTTP2EndToEndTests {
   /// curl with the admin token in one HTTP version: the version used, the code, the body.
   static func curl(
@@ -105,6 +105,57 @@ import Testing
     }
     #expect(exited, "the daemon still ran 15 s after SIGTERM with a watch open")
     #expect(!exited || status == 0, "exit status \(status)")
+  }
+
+  /// A watch client that stops reading (its receive window full, the server's last write
+  /// waiting) does not hold the shutdown: its connection is closed after a grace period.
+  @Test func aWatcherThatStopsReadingDoesNotHoldTheShutdown() async throws {
+    let c = try await KubectlEndToEndTests.Cluster()
+    // About 7 MB of initial events: more than loopback's socket buffers take.
+    let big = String(repeating: "x", count: 900_000)
+    for i in 0..<8 {
+      let created = try c.curl(
+        "POST", "/api/v1/namespaces/default/configmaps",
+        body:
+          "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"big-\(i)\"},\"data\":{\"x\":\"\(big)\"}}"
+      )
+      #expect(created.code == 201, "\(created.code)")
+    }
+    guard let port = URL(string: c.url)?.port else { throw CocoaError(.fileReadUnknown) }
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var small: Int32 = 4096
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
+    }
+    #expect(connected == 0)
+    let request = Array(
+      "GET /api/v1/namespaces/default/configmaps?watch=1 HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+    #expect(request.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == request.count)
+    // Never read; let the server fill what it can.
+    try await Task.sleep(for: .seconds(2))
+    kill(c.daemon.pid, SIGTERM)
+    var status: Int32 = 0
+    var exited = false
+    for _ in 0..<300 {
+      if waitpid(c.daemon.pid, &status, WNOHANG) == c.daemon.pid {
+        exited = true
+        break
+      }
+      try await Task.sleep(for: .milliseconds(100))
+    }
+    if !exited {
+      close(fd)
+      c.daemon.kill()
+    }
+    #expect(exited, "the daemon still ran 30 s after SIGTERM with a watcher not reading")
   }
 
   /// The admin token of the cluster's kubeconfig.

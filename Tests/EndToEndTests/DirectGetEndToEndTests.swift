@@ -1,5 +1,6 @@
 import Foundation
 import Objects
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -15,19 +16,8 @@ import Testing
   /// Writes `requests` on one connection at once and reads until the server closes it.
   static func pipelined(_ url: String, _ requests: [String]) throws -> String {
     guard let port = URL(string: url)?.port else { throw CocoaError(.fileReadUnknown) }
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    #expect(fd >= 0)
+    let fd = try LocalSocket.connect(port: port)
     defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-      }
-    }
-    #expect(connected == 0)
     var timeout = timeval(tv_sec: 10, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     let bytes = Array(requests.joined().utf8)

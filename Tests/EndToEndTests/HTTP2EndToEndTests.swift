@@ -90,21 +90,12 @@ import Testing
     try await Task.sleep(for: .milliseconds(500))
     kill(c.daemon.pid, SIGTERM)
     // Before, the daemon waited for the watch to end (here, never).
-    var status: Int32 = 0
-    var exited = false
-    for _ in 0..<150 {
-      if waitpid(c.daemon.pid, &status, WNOHANG) == c.daemon.pid {
-        exited = true
-        break
-      }
-      try await Task.sleep(for: .milliseconds(100))
-    }
-    if !exited {
+    let status = try await c.daemon.exitStatus(within: 15)
+    if status == nil {
       watcher.kill()
       c.daemon.wait()
     }
-    #expect(exited, "the daemon still ran 15 s after SIGTERM with a watch open")
-    #expect(!exited || status == 0, "exit status \(status)")
+    #expect(status == 0, "the daemon still ran 15 s after SIGTERM with a watch open")
   }
 
   /// A watch client that stops reading (its receive window full, the server's last write
@@ -122,40 +113,17 @@ import Testing
       #expect(created.code == 201, "\(created.code)")
     }
     guard let port = URL(string: c.url)?.port else { throw CocoaError(.fileReadUnknown) }
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    let fd = try LocalSocket.connect(port: port, receiveBuffer: 4096)
     defer { close(fd) }
-    var small: Int32 = 4096
-    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, socklen_t(MemoryLayout<Int32>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-      }
-    }
-    #expect(connected == 0)
     let request = Array(
       "GET /api/v1/namespaces/default/configmaps?watch=1 HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
     #expect(request.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == request.count)
     // Never read; let the server fill what it can.
     try await Task.sleep(for: .seconds(2))
     kill(c.daemon.pid, SIGTERM)
-    var status: Int32 = 0
-    var exited = false
-    for _ in 0..<300 {
-      if waitpid(c.daemon.pid, &status, WNOHANG) == c.daemon.pid {
-        exited = true
-        break
-      }
-      try await Task.sleep(for: .milliseconds(100))
-    }
-    if !exited {
-      close(fd)
-      c.daemon.kill()
-    }
-    #expect(exited, "the daemon still ran 30 s after SIGTERM with a watcher not reading")
+    let status = try await c.daemon.exitStatus(within: 30)
+    if status == nil { c.daemon.kill() }
+    #expect(status == 0, "the daemon still ran 30 s after SIGTERM with a watcher not reading")
   }
 
   /// The admin token of the cluster's kubeconfig.

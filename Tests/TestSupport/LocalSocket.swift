@@ -4,7 +4,8 @@ import Foundation
   import Glibc
 #endif
 
-/// TCP sockets on 127.0.0.1 for tests: free ports and a listener that never answers.
+/// TCP sockets on 127.0.0.1 for tests: free ports, a listener that never answers, and
+/// client connections.
 public enum LocalSocket {
   /// Binds a listening socket on 127.0.0.1 with a kernel-chosen port; returns (fd, port).
   public static func listen() throws -> (Int32, Int) {
@@ -35,19 +36,35 @@ public enum LocalSocket {
     return port
   }
 
-  /// Whether something accepts connections on 127.0.0.1:`port`.
-  public static func accepts(port: Int) -> Bool {
+  /// A socket connected to 127.0.0.1:`port` (the caller closes it); `receiveBuffer` sets
+  /// SO_RCVBUF before connecting.
+  public static func connect(port: Int, receiveBuffer: Int32? = nil) throws -> Int32 {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
+    guard fd >= 0 else { throw GitCLI.Failure(description: "socket failed") }
+    if var size = receiveBuffer {
+      setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+    }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = UInt16(port).bigEndian
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    return withUnsafePointer(to: &address) { pointer in
+    let connected = withUnsafePointer(to: &address) { pointer in
       pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+        Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
       }
     }
+    guard connected else {
+      close(fd)
+      throw GitCLI.Failure(description: "cannot connect to 127.0.0.1:\(port)")
+    }
+    return fd
+  }
+
+  /// Whether something accepts connections on 127.0.0.1:`port`.
+  public static func accepts(port: Int) -> Bool {
+    guard let fd = try? connect(port: port) else { return false }
+    close(fd)
+    return true
   }
 
   /// Waits until `port` accepts connections, up to `seconds`.

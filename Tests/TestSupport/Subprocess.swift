@@ -61,6 +61,21 @@ public struct Subprocess: Sendable {
     return 128 + (status & 0x7f)
   }
 
+  /// Waits up to `seconds` for the process to end: its exit status (as `wait()` gives it),
+  /// or nil if it still runs.
+  public func exitStatus(within seconds: Double) async throws -> Int32? {
+    var status: Int32 = 0
+    let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+    while ContinuousClock.now < deadline {
+      if waitpid(pid, &status, WNOHANG) == pid {
+        if status & 0x7f == 0 { return (status >> 8) & 0xff }
+        return 128 + (status & 0x7f)
+      }
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    return nil
+  }
+
   /// Kills the process (SIGKILL) and reaps it.
   public func kill() {
     _ = Glibc.kill(pid, SIGKILL)

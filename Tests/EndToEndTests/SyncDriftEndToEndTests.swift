@@ -79,10 +79,22 @@ import Testing
     edited = try await store.update(
       edited, context: WriteContext(actor: "alice@example.com", source: "kubectl edit"))
     let sourceKey = Resources.gitRepository("team", "extra")
+    // The source controller rewrites this object's status every second: a read-modify-write
+    // retries on Conflict, as kubectl edit and client-go's RetryOnConflict do.
     var source = try await store.get(sourceKey)
-    source.value["spec"]?["timeout"] = "30s"
-    source = try await store.update(
-      source, context: WriteContext(actor: "alice@example.com", source: "kubectl edit"))
+    for attempt in 1...5 {
+      source.value["spec"]?["timeout"] = "30s"
+      var failure: (any Error)?
+      do {
+        source = try await store.update(
+          source, context: WriteContext(actor: "alice@example.com", source: "kubectl edit"))
+      } catch {
+        failure = error
+      }
+      guard let failure else { break }
+      guard case .conflict? = failure as? StoreError, attempt < 5 else { throw failure }
+      source = try await store.get(sourceKey)
+    }
     // The source controller keeps writing the GitRepository's status meanwhile.
     try await Poll.until(store, sourceKey) {
       $0.value[path: "status.observedGeneration"]?.intValue == source.generation

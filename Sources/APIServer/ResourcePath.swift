@@ -36,11 +36,7 @@ public struct ResourcePath: Sendable, Hashable {
 
   /// Parses `path` (without the query); nil when it is not an API path.
   public static func parse(_ path: String) -> Target? {
-    let parts = path.split(separator: "/", omittingEmptySubsequences: true).map {
-      // Byte search: `contains("%")` on a Substring is Foundation's slow string search.
-      $0.utf8.contains(UInt8(ascii: "%"))
-        ? String($0).removingPercentEncoding ?? String($0) : String($0)
-    }
+    let parts = segments(path)
     guard let head = parts.first else { return nil }
     let group: String
     let version: String
@@ -78,6 +74,36 @@ public struct ResourcePath: Sendable, Hashable {
       ResourcePath(
         group: group, version: version, namespace: namespace, resource: resource,
         name: items.count > 1 ? items[1] : nil, subresource: items.count > 2 ? items[2] : nil))
+  }
+
+  /// The non-empty `/`-separated segments of `path`, percent-decoded. Split on UTF-8 bytes:
+  /// `String.split` compares Characters (grapheme breaking), which cost more than the
+  /// rest of a GET answered on the event loop.
+  static func segments(_ path: String) -> [String] {
+    var parts: [String] = []
+    parts.reserveCapacity(8)
+    let utf8 = path.utf8
+    var start = utf8.startIndex
+    var escaped = false
+    var i = start
+    func take(_ end: String.UTF8View.Index) {
+      guard start < end else { return }
+      let part = String(Substring(utf8[start..<end]))
+      parts.append(escaped ? part.removingPercentEncoding ?? part : part)
+    }
+    while i < utf8.endIndex {
+      let byte = utf8[i]
+      if byte == UInt8(ascii: "/") {
+        take(i)
+        start = utf8.index(after: i)
+        escaped = false
+      } else if byte == UInt8(ascii: "%") {
+        escaped = true
+      }
+      i = utf8.index(after: i)
+    }
+    take(utf8.endIndex)
+    return parts
   }
 
   /// `group/version` or `version` for the core group.

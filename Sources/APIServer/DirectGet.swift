@@ -29,11 +29,36 @@ struct DirectGet: Sendable {
 
   /// The answer to a request with this head; nil when it must take the general path.
   func answer(_ head: HTTPRequest, remoteAddress: String?) -> Answer? {
-    guard recorder.auditLog == nil, head.method == .get, let uri = head.path,
-      uri.hasPrefix("/api"), !uri.utf8.contains(UInt8(ascii: "?"))
-    else { return nil }
+    guard head.method == .get, let uri = head.path, Self.mayAnswer(uri) else { return nil }
+    return answer(
+      get: uri, headers: APIRequest.headers(head.headerFields), remoteAddress: remoteAddress)
+  }
+
+  /// Whether a GET of `uri` may be answered here at all: an API path without a query.
+  static func mayAnswer(_ uri: String) -> Bool {
+    uri.hasPrefix("/api") && !uri.utf8.contains(UInt8(ascii: "?"))
+  }
+
+  /// The answer to a GET of `uri` (passed by `mayAnswer`) with `headers` (by lower-case
+  /// name, repeated fields joined with commas); nil when it must take the general path.
+  func answer(get uri: String, headers: [String: String], remoteAddress: String?) -> Answer? {
+    guard recorder.auditLog == nil else { return nil }
     let received = Date()
-    guard case .resource(let path)? = ResourcePath.parse(uri), let name = path.name,
+    if let connection = headers["connection"], connection.lowercased() != "keep-alive" {
+      return nil
+    }
+    // A body (which the general path reads, and bounds), an upgrade or an expectation
+    // leave the shortcut too.
+    if headers["transfer-encoding"] != nil || (headers["content-length"] ?? "0") != "0"
+      || headers["upgrade"] != nil || headers["expect"] != nil
+    {
+      return nil
+    }
+    guard let user = authenticator.tokenFileUser(authorization: headers["authorization"]),
+      !user.username.hasPrefix("system:serviceaccount:")
+    else { return nil }
+    var request = APIRequest(method: "GET", path: uri, headers: headers, user: user)
+    guard case .resource(let path)? = request.target, let name = path.name,
       path.subresource == nil, !AccessReviewHandler.serves(path)
     else { return nil }
     let store = handler.store
@@ -42,18 +67,6 @@ struct DirectGet: Sendable {
         for: GroupResource(group: path.group, resource: path.resource)),
       type.versions.contains(path.version), type.namespaced == (path.namespace != nil)
     else { return nil }
-    let headers = APIRequest.headers(head.headerFields)
-    if let connection = headers["connection"], connection.lowercased() != "keep-alive" {
-      return nil
-    }
-    // A body (which the general path reads, and bounds) leaves the shortcut too.
-    if headers["transfer-encoding"] != nil || (headers["content-length"] ?? "0") != "0" {
-      return nil
-    }
-    guard let user = authenticator.tokenFileUser(authorization: headers["authorization"]),
-      !user.username.hasPrefix("system:serviceaccount:")
-    else { return nil }
-    var request = APIRequest(method: "GET", path: uri, headers: headers, user: user)
     request.sourceAddress = remoteAddress
     guard !request.wantsTable else { return nil }
     if let rbac = handler.rbac {

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import NIOCore
+import NIOHTTP1
 import NIOHTTPTypes
 
 /// Sits in each connection's pipeline between HTTP decoding and Hummingbird: answers the
@@ -27,6 +28,19 @@ final class DirectGetChannelHandler: ChannelDuplexHandler, RemovableChannelHandl
   private var date: (seconds: Int, value: String) = (0, "")
 
   init(_ direct: DirectGet) { self.direct = direct }
+
+  /// On an HTTP/1.1 connection, also puts a `DirectGetWireHandler` in front of NIO's
+  /// HTTP/1.1 encoder and decoder, so that it reads the bytes before the decoder and its
+  /// writes skip the encoder. (Hummingbird adds this handler behind the decoder and the
+  /// conversion to HTTP types; HTTP/2 streams have neither and get none.)
+  func handlerAdded(context: ChannelHandlerContext) {
+    let pipeline = context.pipeline.syncOperations
+    guard
+      let encoder = try? pipeline.context(handlerType: HTTPResponseEncoder.self),
+      (try? pipeline.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)) != nil
+    else { return }
+    try? pipeline.addHandler(DirectGetWireHandler(direct), position: .before(encoder.handler))
+  }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     let part = unwrapInboundIn(data)

@@ -16,36 +16,17 @@ import Testing
 /// decide (errors, queries, ServiceAccounts, RBAC not yet read, requests behind one
 /// still being answered) passed on unchanged.
 @Suite struct DirectGetTests {
-  let f: RBACTestStore
+  let fixture: DirectGetFixture
   let handler: APIHandler
   let trail: RequestAuditTrail
   let channel: EmbeddedChannel
+  var f: RBACTestStore { fixture.f }
 
   init() async throws {
-    f = try RBACTestStore()
-    try await f.namespace("default")
-    var cm = Object(apiVersion: "v1", kind: "ConfigMap", name: "a", namespace: "default")
-    cm.value["data"] = ["k": "v"]
-    _ = try await f.store.create(cm, context: f.admin)
-    try await f.clusterRole(
-      "reader", [["apiGroups": [""], "resources": ["configmaps"], "verbs": ["get"]]])
-    try await f.clusterRoleBinding(
-      "alice-reads", role: "reader", [["kind": "User", "name": "alice"]])
-    let rbac = RBACAuthorizer(store: f.store, defaults: [])
-    handler = APIHandler(
-      store: f.store, serverAddress: "127.0.0.1:0", mooringVersion: "test", authorizer: rbac,
-      logger: Logger(label: "test"))
-    var authenticator = TokenAuthenticator()
-    authenticator.add(token: "alice-token", user: AdmissionUserInfo(username: "alice"))
-    authenticator.add(token: "bob-token", user: AdmissionUserInfo(username: "bob"))
-    authenticator.add(
-      token: "sa-token",
-      user: AdmissionUserInfo(username: "system:serviceaccount:default:reader"))
-    trail = RequestAuditTrail(store: f.store, logger: Logger(label: "test"))
-    let direct = DirectGet(
-      handler: handler, authenticator: authenticator,
-      recorder: RequestRecorder(metrics: false, auditLog: nil, requestTrail: trail))
-    channel = EmbeddedChannel(handler: DirectGetChannelHandler(direct))
+    fixture = try await DirectGetFixture()
+    handler = fixture.handler
+    trail = fixture.trail
+    channel = EmbeddedChannel(handler: DirectGetChannelHandler(fixture.direct))
   }
 
   func send(
@@ -87,10 +68,7 @@ import Testing
 
   @Test func answersTheStoredObjectAndRecordsIt() async throws {
     // The general path reads the RBAC policy at the current revision first.
-    let general = await handler.handle(
-      APIRequest(
-        method: "GET", path: "/api/v1/namespaces/default/configmaps/a",
-        user: AdmissionUserInfo(username: "alice")))
+    let general = await fixture.generalAnswer()
     #expect(general.status == 200)
     try send("/api/v1/namespaces/default/configmaps/a")
     let (head, body) = try #require(try answered())

@@ -8,8 +8,9 @@ import Testing
 #endif
 
 /// GETs of one object answered on the event loop, against a running `mooring serve`: the
-/// same bytes kubectl gets, answers in request order on a pipelined connection, and every
-/// answer in the request trail and the metrics.
+/// same bytes kubectl gets, the same answer in front of the HTTP decoder and past it,
+/// answers in request order on a pipelined connection, and every answer in the request
+/// trail and the metrics.
 @Suite(.serialized) struct DirectGetEndToEndTests {
   typealias Cluster = KubectlEndToEndTests.Cluster
 
@@ -77,6 +78,18 @@ import Testing
     #expect(objectAt.filter { $0 > listAt }.count == 3)
     #expect(wire.contains("Server: mooring"))
     #expect(wire.contains("Date: "))
+    // The first GET is answered in front of the HTTP decoder, the third past it (the list
+    // sent the connection there): the same header fields, in the same order, and body.
+    let answers = wire.components(separatedBy: "HTTP/1.1 200 OK\r\n").dropFirst().map {
+      $0.split(separator: "\r\n", omittingEmptySubsequences: false).filter {
+        !$0.hasPrefix("Date: ")
+      }
+    }
+    #expect(answers.count == 4)
+    if answers.count == 4 {
+      #expect(answers[0] == answers[2], "\(answers[0]) \(answers[2])")
+      #expect(answers[0].first == "Content-Type: application/json")
+    }
 
     // Every answer is recorded: request trail (written within a second) and metrics.
     func gets() throws -> [Value] {

@@ -1,0 +1,160 @@
+import Foundation
+import NIOCore
+import NIOEmbedded
+import NIOHTTP1
+import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
+import Testing
+
+@testable import APIServer
+
+/// The event-loop GET in front of NIO's HTTP/1.1 decoder, in the pipeline Hummingbird
+/// builds: whole answers written as bytes, heads split across reads, pipelined GETs, and
+/// the hand-over of the first other request (and all after it) to the decoder.
+@Suite struct DirectGetWireHandlerTests {
+  let fixture: DirectGetFixture
+  let channel: EmbeddedChannel
+  let path = "/api/v1/namespaces/default/configmaps/a"
+
+  init() async throws {
+    fixture = try await DirectGetFixture()
+    channel = EmbeddedChannel()
+    let pipeline = channel.pipeline.syncOperations
+    try pipeline.configureHTTPServerPipeline(
+      withPipeliningAssistance: false, withErrorHandling: false)
+    try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+    try pipeline.addHandler(DirectGetChannelHandler(fixture.direct))
+  }
+
+  func get(_ path: String, _ extra: String = "") -> String {
+    "GET \(path) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer alice-token\r\n\(extra)\r\n"
+  }
+
+  /// Everything written to the socket so far.
+  func written() throws -> String {
+    var out = ""
+    while let buffer = try channel.readOutbound(as: ByteBuffer.self) {
+      out += String(buffer: buffer)
+    }
+    return out
+  }
+
+  /// The paths of the requests passed on to Hummingbird.
+  func passedOn() throws -> [String] {
+    var paths: [String] = []
+    while let part = try channel.readInbound(as: HTTPRequestPart.self) {
+      if case .head(let head) = part { paths.append(head.path ?? "") }
+    }
+    return paths
+  }
+
+  var wireHandlerPresent: Bool {
+    (try? channel.pipeline.syncOperations.context(handlerType: DirectGetWireHandler.self)) != nil
+  }
+
+  @Test func answersWholeGETsAsTheGeneralPathDoes() async throws {
+    let general = await fixture.generalAnswer()
+    #expect(wireHandlerPresent)
+    try channel.writeInbound(ByteBuffer(string: get(path)))
+    let wire = try written()
+    let body = String(decoding: general.bytes, as: UTF8.self)
+    let date = try #require(wire.firstRange(of: "Date: ")).upperBound
+    let dateValue = wire[date...].prefix { $0 != "\r\n" }
+    #expect(
+      wire
+        == "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        + "Content-Length: \(general.bytes.count)\r\nDate: \(dateValue)\r\n"
+        + "Server: mooring\r\n\r\n\(body)")
+    #expect(dateValue.hasSuffix(" GMT"))
+    #expect(try passedOn().isEmpty)
+    #expect(fixture.trail.flush() == 1)
+  }
+
+  @Test func readsHeadsSplitAcrossReadsAndPipelined() async throws {
+    _ = await fixture.generalAnswer()
+    let request = get(path, "Accept: application/json\r\n")
+    let cut = request.index(request.startIndex, offsetBy: 30)
+    try channel.writeInbound(ByteBuffer(string: String(request[..<cut])))
+    #expect(try written().isEmpty)
+    try channel.writeInbound(ByteBuffer(string: String(request[cut...]) + request + request))
+    let wire = try written()
+    #expect(wire.components(separatedBy: "HTTP/1.1 200 OK\r\n").count == 4, "\(wire)")
+    #expect(try passedOn().isEmpty)
+    #expect(wireHandlerPresent)
+    #expect(fixture.trail.flush() == 3)
+  }
+
+  @Test func handsTheFirstOtherRequestAndAllAfterItToTheDecoder() async throws {
+    _ = await fixture.generalAnswer()
+    let list = "/api/v1/namespaces/default/configmaps"
+    // One answered here, then a list: the list and the GET behind it go to the decoder.
+    try channel.writeInbound(ByteBuffer(string: get(path) + get(list) + get(path)))
+    #expect(try written().components(separatedBy: "HTTP/1.1 200 OK").count == 2)
+    #expect(!wireHandlerPresent)
+    // The GET behind the list waits for the list's answer (DirectGetChannelHandler).
+    #expect(try passedOn() == [list, path])
+    // Later GETs on this connection are still answered on the event loop, past the decoder.
+    try channel.writeOutbound(HTTPResponsePart.end(nil))
+    try channel.writeOutbound(HTTPResponsePart.end(nil))
+    _ = try written()
+    try channel.writeInbound(ByteBuffer(string: get(path)))
+    #expect(try written().hasPrefix("HTTP/1.1 200 OK\r\n"))
+    #expect(try passedOn().isEmpty)
+  }
+
+  @Test func leavesOtherConnectionsToTheDecoderFromTheStart() async throws {
+    _ = await fixture.generalAnswer()
+    for (request, expected) in [
+      (get(path, "Connection: close\r\n"), path),
+      ("POST \(path) HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", path),
+      (get(path + "?pretty=true"), path + "?pretty=true"),
+      (get(path).replacingOccurrences(of: "alice", with: "bob"), path),
+      (get(path, "Upgrade: websocket\r\n"), path),
+    ] {
+      let c = EmbeddedChannel()
+      let pipeline = c.pipeline.syncOperations
+      try pipeline.configureHTTPServerPipeline(
+        withPipeliningAssistance: false, withErrorHandling: false)
+      try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+      try pipeline.addHandler(DirectGetChannelHandler(fixture.direct))
+      try c.writeInbound(ByteBuffer(string: request))
+      var paths: [String] = []
+      while let part = try c.readInbound(as: HTTPRequestPart.self) {
+        if case .head(let head) = part { paths.append(head.path ?? "") }
+      }
+      #expect(paths == [expected], "\(request.debugDescription)")
+      #expect(try c.readOutbound(as: ByteBuffer.self) == nil)
+      #expect((try? pipeline.context(handlerType: DirectGetWireHandler.self)) == nil)
+    }
+  }
+
+  @Test func leavesAFoldedHeaderToTheDecoderWhichRefusesIt() async throws {
+    _ = await fixture.generalAnswer()
+    #expect(throws: (any Error).self) {
+      try channel.writeInbound(ByteBuffer(string: get(path, "X-Folded: a\r\n b\r\n")))
+    }
+    #expect(try written().isEmpty)
+    #expect(!wireHandlerPresent)
+  }
+
+  @Test func leavesAConnectionThatDoesNotReadToTheDecoder() async throws {
+    _ = await fixture.generalAnswer()
+    channel.isWritable = false
+    try channel.writeInbound(ByteBuffer(string: get(path)))
+    #expect(try written().isEmpty)
+    #expect(try passedOn() == [path])
+    #expect(!wireHandlerPresent)
+  }
+
+  @Test func leavesAnOversizedHeadToTheDecoder() async throws {
+    _ = await fixture.generalAnswer()
+    let big = "X-Big: " + String(repeating: "a", count: DirectGetWireHandler.maxHeadBytes) + "\r\n"
+    let request = get(path, big)
+    // Without its final CRLF (one Character).
+    try channel.writeInbound(ByteBuffer(string: String(request.dropLast())))
+    #expect(!wireHandlerPresent)
+    try channel.writeInbound(ByteBuffer(string: "\r\n"))
+    // Decoded whole, it is a GET DirectGetChannelHandler answers.
+    #expect(try written().hasPrefix("HTTP/1.1 200 OK\r\n"))
+  }
+}

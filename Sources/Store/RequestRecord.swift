@@ -47,17 +47,28 @@ extension SQLiteStore {
   public func recordRequests(_ records: [RequestRecord]) throws(StoreError) {
     guard !records.isEmpty else { return }
     try writeMaintenance { db in
-      let insert = try db.cachedStatement(
-        sql: """
-          INSERT INTO requests (time, user, verb, grp, resource, subresource, namespace, name,
-            uri, code, latency, rv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """)
+      // Bound through SQLite's C API: GRDB's arguments box each of the twelve values of
+      // every row, and the trail takes a row per request, reads included.
+      let insert = BoundStatement(
+        try db.cachedStatement(
+          sql: """
+            INSERT INTO requests (time, user, verb, grp, resource, subresource, namespace, name,
+              uri, code, latency, rv) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """), in: db)
       for r in records {
-        try insert.execute(arguments: [
-          r.time, r.user, r.verb, r.resource?.group ?? "", r.resource?.resource ?? "",
-          r.subresource, r.namespace ?? "", r.name, r.uri, r.code, r.latency,
-          r.resourceVersion,
-        ])
+        insert.bind(1, r.time)
+        insert.bind(2, r.user)
+        insert.bind(3, r.verb)
+        insert.bind(4, r.resource?.group ?? "")
+        insert.bind(5, r.resource?.resource ?? "")
+        insert.bind(6, r.subresource)
+        insert.bind(7, r.namespace ?? "")
+        insert.bind(8, r.name)
+        insert.bind(9, r.uri)
+        insert.bind(10, Int64(r.code))
+        insert.bind(11, r.latency)
+        insert.bind(12, r.resourceVersion)
+        try insert.run()
       }
     }
   }

@@ -187,7 +187,7 @@ public final class APIHandler: Sendable {
 
   /// False for a ServiceAccount user whose ServiceAccount is gone or was re-created (a
   /// different uid): its tokens stop working at once, as in kube.
-  func serviceAccountExists(_ user: AdmissionUserInfo) async -> Bool {
+  func serviceAccountExists(_ user: AdmissionUserInfo) -> Bool {
     let prefix = "system:serviceaccount:"
     guard user.username.hasPrefix(prefix) else { return true }
     let parts = user.username.dropFirst(prefix.count).split(separator: ":")
@@ -195,8 +195,10 @@ public final class APIHandler: Sendable {
     let key = ObjectKey(
       GroupResource(group: "", resource: "serviceaccounts"), namespace: String(parts[0]),
       name: String(parts[1]))
-    guard let account = try? await store.get(key) else { return false }
-    return user.uid.isEmpty || account.uid == user.uid
+    // One indexed read on the calling thread (the event loop's GET calls this too).
+    guard let data = try? store.readStoredJSON(key), let account = try? JSON.decode(Array(data))
+    else { return false }
+    return user.uid.isEmpty || account[path: "metadata.uid"]?.stringValue == user.uid
   }
 
   func openAPI() async throws -> OpenAPIDocuments {

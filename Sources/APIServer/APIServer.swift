@@ -105,7 +105,7 @@ struct APIResponder: HTTPResponder {
     } else if user == nil, headers["authorization"] == nil, Self.publicPaths.contains(path) {
       user = AdmissionUserInfo(username: "system:anonymous", groups: ["system:unauthenticated"])
     }
-    if let account = user, !(await handler.serviceAccountExists(account)) {
+    if let account = user, !handler.serviceAccountExists(account) {
       user = nil  // a token of a deleted (or re-created) ServiceAccount
     }
     if let user {

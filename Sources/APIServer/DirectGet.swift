@@ -8,10 +8,11 @@ import Store
 /// to Swift concurrency and back cost the most for.
 ///
 /// It answers only what it can answer exactly as the general path would, and without
-/// waiting on anything but one indexed read: the user of a token-file token (or the
-/// identity of requests without credentials; ServiceAccount tokens need a signature check
-/// and a store read), RBAC allowing it by the policy already read at the store's current
-/// revision, a served kind and version, no query, no body, no Table, and the object found
+/// waiting on anything but indexed reads: the user of a token-file token, of a
+/// ServiceAccount token verified before (the signature check is the general path's; the
+/// account must still exist, one more read) or the identity of requests without
+/// credentials; RBAC allowing it by the policy already read at the store's current
+/// revision; a served kind and version, no query, no body, no Table, and the object found
 /// with its stored bytes already in the asked apiVersion. With `--audit-log-path` (a file
 /// write per request) it answers nothing. Anything else, every error included, goes the
 /// general way.
@@ -54,8 +55,9 @@ struct DirectGet: Sendable {
     {
       return nil
     }
-    guard let user = authenticator.tokenFileUser(authorization: headers["authorization"]),
-      !user.username.hasPrefix("system:serviceaccount:")
+    // A ServiceAccount token speaks for its account only while that exists (the same one).
+    guard let user = authenticator.eventLoopUser(authorization: headers["authorization"]),
+      handler.serviceAccountExists(user)
     else { return nil }
     var request = APIRequest(method: "GET", path: uri, headers: headers, user: user)
     guard case .resource(let path)? = request.target, let name = path.name,

@@ -15,6 +15,8 @@ public struct ServiceAccountTokens: Sendable {
   /// The private key's raw bytes (swift-crypto's key type is not Sendable).
   let keyBytes: [UInt8]
   let keyID: String
+  /// Tokens already verified (shared by the copies of this value).
+  let verified = VerifiedTokens()
 
   func privateKey() throws -> P256.Signing.PrivateKey {
     try P256.Signing.PrivateKey(rawRepresentation: keyBytes)
@@ -75,6 +77,27 @@ public struct ServiceAccountTokens: Sendable {
   /// The identity of a valid API token; nil when the signature, issuer, audience or time
   /// window does not check out.
   public func verify(_ token: String, now: Date = Date()) -> Identity? {
+    if let entry = verified.entry(token) { return Self.current(entry, now: now) }
+    guard let entry = check(token) else { return nil }
+    verified.insert(token, entry)
+    return Self.current(entry, now: now)
+  }
+
+  /// The identity of a token verified before, if it is still valid; nil for any other
+  /// (whose check costs too much for the event loop: `verify` does it).
+  func verifiedIdentity(_ token: String, now: Date = Date()) -> Identity? {
+    verified.entry(token).flatMap { Self.current($0, now: now) }
+  }
+
+  /// The entry's identity while `now` is in its time window (a minute of clock skew
+  /// allowed before it, as kube allows).
+  private static func current(_ entry: VerifiedTokens.Entry, now: Date) -> Identity? {
+    let t = Int64(now.timeIntervalSince1970)
+    return entry.notBefore <= t + 60 && t < entry.expires ? entry.identity : nil
+  }
+
+  /// The signature and claims of an API token, without its time window.
+  private func check(_ token: String) -> VerifiedTokens.Entry? {
     let parts = token.split(separator: ".", omittingEmptySubsequences: false)
     guard parts.count == 3, let headerBytes = Self.decodeBase64URL(parts[0]),
       let claimBytes = Self.decodeBase64URL(parts[1]),
@@ -84,10 +107,7 @@ public struct ServiceAccountTokens: Sendable {
       let key = try? privateKey(),
       key.publicKey.isValidSignature(signature, for: Array("\(parts[0]).\(parts[1])".utf8)),
       let claims = try? JSON.decode(claimBytes), claims["iss"]?.stringValue == Self.issuer,
-      let exp = claims["exp"]?.intValue, let nbf = claims["nbf"]?.intValue
-    else { return nil }
-    let t = Int64(now.timeIntervalSince1970)
-    guard nbf <= t + 60, t < exp,
+      let exp = claims["exp"]?.intValue, let nbf = claims["nbf"]?.intValue,
       claims["aud"]?.listValue?.contains(.string(Self.apiAudience)) == true,
       let namespace = claims[path: ValuePath(keys: "kubernetes.io", "namespace")]?.stringValue,
       let name = claims[path: ValuePath(keys: "kubernetes.io", "serviceaccount", "name")]?
@@ -95,7 +115,9 @@ public struct ServiceAccountTokens: Sendable {
       let uid = claims[path: ValuePath(keys: "kubernetes.io", "serviceaccount", "uid")]?
         .stringValue
     else { return nil }
-    return Identity(namespace: namespace, name: name, uid: uid)
+    return VerifiedTokens.Entry(
+      identity: Identity(namespace: namespace, name: name, uid: uid), notBefore: Int64(nbf),
+      expires: Int64(exp))
   }
 
   static func base64URL(_ bytes: [UInt8]) -> String {

@@ -44,22 +44,28 @@ public struct TokenAuthenticator: Sendable {
     guard let authorization else { return unauthenticated }
     guard let token = Self.bearerToken(authorization) else { return nil }
     if let user = tokens[token] { return user }
-    guard let identity = serviceAccounts?.verify(token) else { return nil }
-    return AdmissionUserInfo(
+    return serviceAccounts?.verify(token).map(Self.user)
+  }
+
+  /// `authenticate` without a signature check, for the event loop: the user of a token
+  /// from the token file or of a ServiceAccount token verified before, or the identity of
+  /// requests without credentials; nil for anything else.
+  func eventLoopUser(authorization: String?) -> AdmissionUserInfo? {
+    guard let authorization else { return unauthenticated }
+    guard let token = Self.bearerToken(authorization) else { return nil }
+    if let user = tokens[token] { return user }
+    return serviceAccounts?.verifiedIdentity(token).map(Self.user)
+  }
+
+  /// The user a ServiceAccount token speaks for, with kube's groups.
+  static func user(_ identity: ServiceAccountTokens.Identity) -> AdmissionUserInfo {
+    AdmissionUserInfo(
       username: "system:serviceaccount:\(identity.namespace):\(identity.name)",
       uid: identity.uid,
       groups: [
         "system:serviceaccounts", "system:serviceaccounts:\(identity.namespace)",
         "system:authenticated",
       ])
-  }
-
-  /// The user of a token from the token file, or the identity of requests without
-  /// credentials; nil for anything else, a ServiceAccount token included (its signature
-  /// check is left to `authenticate`, off the event loop).
-  func tokenFileUser(authorization: String?) -> AdmissionUserInfo? {
-    guard let authorization else { return unauthenticated }
-    return Self.bearerToken(authorization).flatMap { tokens[$0] }
   }
 
   /// The token of an `Authorization: Bearer TOKEN` header.

@@ -1,4 +1,5 @@
 import Admission
+import Crypto
 import Logging
 import Objects
 import Store
@@ -6,12 +7,16 @@ import Store
 @testable import APIServer
 
 /// A store with ConfigMap `default/a`, alice allowed to get ConfigMaps, bob not, a
-/// ServiceAccount token, and the `DirectGet` over them, for the event-loop GET tests.
+/// token-file user named like a ServiceAccount, a ServiceAccount token issuer, and the
+/// `DirectGet` over them, for the event-loop GET tests.
 struct DirectGetFixture {
   let f: RBACTestStore
   let handler: APIHandler
   let trail: RequestAuditTrail
   let direct: DirectGet
+  let authenticator: TokenAuthenticator
+  /// The issuer of ServiceAccount tokens `authenticator` accepts.
+  let accounts = ServiceAccountTokens(key: P256.Signing.PrivateKey())
 
   init() async throws {
     f = try RBACTestStore()
@@ -28,11 +33,13 @@ struct DirectGetFixture {
       store: f.store, serverAddress: "127.0.0.1:0", mooringVersion: "test", authorizer: rbac,
       logger: Logger(label: "test"))
     var authenticator = TokenAuthenticator()
+    authenticator.serviceAccounts = accounts
     authenticator.add(token: "alice-token", user: AdmissionUserInfo(username: "alice"))
     authenticator.add(token: "bob-token", user: AdmissionUserInfo(username: "bob"))
     authenticator.add(
       token: "sa-token",
       user: AdmissionUserInfo(username: "system:serviceaccount:default:reader"))
+    self.authenticator = authenticator
     trail = RequestAuditTrail(store: f.store, logger: Logger(label: "test"))
     direct = DirectGet(
       handler: handler, authenticator: authenticator,

@@ -163,4 +163,42 @@ import Testing
     // Only the answer sent here was recorded by it.
     #expect(trail.flush() == 1)
   }
+
+  @Test func answersVerifiedServiceAccountTokensWhileTheAccountExists() async throws {
+    let account = try await f.store.create(
+      Object(apiVersion: "v1", kind: "ServiceAccount", name: "robot", namespace: "default"),
+      context: f.admin)
+    try await f.clusterRoleBinding(
+      "robot-reads", role: "reader",
+      [["kind": "ServiceAccount", "name": "robot", "namespace": "default"]])
+    let jwt = try fixture.accounts.issue(
+      namespace: "default", name: "robot", uid: try #require(account.uid), audiences: [],
+      seconds: 600)
+    _ = try await handler.rbac?.policy()
+    let path = "/api/v1/namespaces/default/configmaps/a"
+    // Not verified yet: the general path checks the signature.
+    try send(path, token: jwt)
+    #expect(try answered() == nil)
+    #expect(try passedOn() == [path])
+    try channel.writeOutbound(HTTPResponsePart.end(nil))
+    _ = try channel.readOutbound(as: HTTPResponsePart.self)
+    // Once verified there, the same token's GETs are answered here.
+    #expect(fixture.authenticator.authenticate(authorization: "Bearer \(jwt)") != nil)
+    try send(path, token: jwt)
+    let (head, _) = try #require(try answered())
+    #expect(head.status == .ok)
+    // The account deleted: its token speaks for no one, here or there.
+    _ = try await f.store.delete(
+      ObjectKey(
+        GroupResource(group: "", resource: "serviceaccounts"), namespace: "default", name: "robot"),
+      options: DeleteOptions(), context: f.admin)
+    _ = try await handler.rbac?.policy()
+    try send(path, token: jwt)
+    #expect(try answered() == nil)
+    #expect(try passedOn() == [path])
+    #expect(
+      !handler.serviceAccountExists(
+        fixture.authenticator.authenticate(
+          authorization: "Bearer \(jwt)")!))
+  }
 }

@@ -45,9 +45,11 @@ struct DirectGet: Sendable {
   func answer(get uri: String, headers: [String: String], remoteAddress: String?) -> Answer? {
     guard recorder.auditLog == nil else { return nil }
     let received = Date()
+    // NIO's decoder reads Proxy-Connection as Connection.
     if let connection = headers["connection"], connection.lowercased() != "keep-alive" {
       return nil
     }
+    if headers["proxy-connection"] != nil { return nil }
     // A body (which the general path reads, and bounds), an upgrade or an expectation
     // leave the shortcut too.
     if headers["transfer-encoding"] != nil || (headers["content-length"] ?? "0") != "0"

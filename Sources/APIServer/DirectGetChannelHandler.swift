@@ -21,8 +21,14 @@ final class DirectGetChannelHandler: ChannelDuplexHandler, RemovableChannelHandl
   private let direct: DirectGet
   /// Requests passed on whose response has not ended yet.
   private var passedOn = 0
-  /// A request passed on asked to close the connection: everything after it passes on.
+  /// A request passed on asked to close the connection, or the server is shutting down:
+  /// everything after it passes on.
   private var closing = false
+  /// Shutting down with nothing passed on in progress: the connection closes once the
+  /// answers written here are out, and reads nothing more.
+  private var quiescing = false
+  /// When the last answer written here is out.
+  private var lastSent: EventLoopFuture<Void>?
   /// The answer to the request being read, when it is answered here.
   private var answer: DirectGet.Answer?
   private var date: (seconds: Int, value: String) = (0, "")
@@ -42,7 +48,27 @@ final class DirectGetChannelHandler: ChannelDuplexHandler, RemovableChannelHandl
     try? pipeline.addHandler(DirectGetWireHandler(direct), position: .before(encoder.handler))
   }
 
+  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    if !quiescing, event is ChannelShouldQuiesceEvent {
+      closing = true  // nothing more is answered here
+      if passedOn == 0 {
+        // Hummingbird has no request in progress, so it would close the connection at
+        // once, failing answers written here and not yet sent: close it once they are out.
+        quiescing = true
+        let channel = context.channel
+        if let lastSent {
+          lastSent.whenComplete { _ in channel.close(promise: nil) }
+        } else {
+          channel.close(promise: nil)
+        }
+        return
+      }
+    }
+    context.fireUserInboundEventTriggered(event)
+  }
+
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    if quiescing { return }
     let part = unwrapInboundIn(data)
     switch part {
     case .head(let head):
@@ -89,6 +115,8 @@ final class DirectGetChannelHandler: ChannelDuplexHandler, RemovableChannelHandl
     context.write(wrapOutboundOut(.head(head)), promise: nil)
     context.write(
       wrapOutboundOut(.body(context.channel.allocator.buffer(bytes: body))), promise: nil)
-    context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    let sent = context.eventLoop.makePromise(of: Void.self)
+    context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: sent)
+    lastSent = sent.futureResult
   }
 }

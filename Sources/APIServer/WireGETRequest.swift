@@ -9,7 +9,7 @@ struct WireGETRequest: Sendable, Equatable {
   /// The request target (origin form, as sent).
   var target: String
   /// Header values by lower-case name, repeated fields joined with commas, as
-  /// `APIRequest.headers` gives them.
+  /// `APIRequest.headers` gives them (without Host, which HTTP types keep apart).
   var headers: [String: String]
   /// Bytes of the head, its blank line included.
   var length: Int
@@ -25,13 +25,16 @@ struct WireGETRequest: Sendable, Equatable {
     case other
   }
 
-  static func parse(_ bytes: UnsafeRawBufferPointer) -> Parse {
+  /// Parses the head at the start of `bytes`; the search for its end starts at `from`
+  /// (where an earlier call on fewer of the same bytes stopped), so a head that arrives a
+  /// few bytes at a time is not scanned from its start each time.
+  static func parse(_ bytes: UnsafeRawBufferPointer, from: Int = 0) -> Parse {
     let n = bytes.count
     let method: StaticString = "GET "
     for i in 0..<min(n, 4) where bytes[i] != method.utf8Start[i] { return .other }
     // Where the head ends: after the first CRLF CRLF.
     var end = -1
-    var i = 3
+    var i = max(3, from)
     while i < n {
       if bytes[i] == lf, bytes[i - 1] == cr, bytes[i - 2] == lf, bytes[i - 3] == cr {
         end = i + 1
@@ -58,6 +61,7 @@ struct WireGETRequest: Sendable, Equatable {
 
     var headers: [String: String] = [:]
     var fields = 0
+    var host = false
     while true {
       // One line: p ..< lineEnd, then CRLF.
       var lineEnd = p
@@ -92,7 +96,14 @@ struct WireGETRequest: Sendable, Equatable {
         })
       let value = String(
         decoding: UnsafeRawBufferPointer(rebasing: bytes[valueStart..<valueEnd]), as: UTF8.self)
-      headers[name] = headers[name].map { "\($0),\(value)" } ?? value
+      if name == "host" {
+        // HTTP types take the Host field as the authority, not as a header field; a
+        // second one is the decoder's to judge.
+        guard !host else { return .other }
+        host = true
+      } else {
+        headers[name] = headers[name].map { "\($0),\(value)" } ?? value
+      }
       p = lineEnd + 2
     }
     return .request(WireGETRequest(target: target, headers: headers, length: end))

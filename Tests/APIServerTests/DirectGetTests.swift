@@ -201,4 +201,20 @@ import Testing
         fixture.authenticator.authenticate(
           authorization: "Bearer \(jwt)")!))
   }
+
+  @Test func closesOnceItsAnswersAreOutAtShutdown() async throws {
+    _ = try await handler.rbac?.policy()
+    try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).get()
+    let socket = WriteHolder()
+    try channel.pipeline.syncOperations.addHandler(socket, position: .first)
+    try send("/api/v1/namespaces/default/configmaps/a")
+    #expect(socket.count == 3)  // head, body, end: not out yet
+    channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+    #expect(channel.isActive)
+    try send("/api/v1/namespaces/default/configmaps/a")
+    #expect(try passedOn().isEmpty)
+    socket.release(context: try channel.pipeline.syncOperations.context(handler: socket))
+    #expect(try answered()?.0.status == .ok)
+    #expect(!channel.isActive)
+  }
 }

@@ -110,6 +110,11 @@ import Testing
       (get(path + "?pretty=true"), path + "?pretty=true"),
       (get(path).replacingOccurrences(of: "alice", with: "bob"), path),
       (get(path, "Upgrade: websocket\r\n"), path),
+      (get(path, "Proxy-Connection: close\r\n"), path),
+      (get(path, "Expect: 100-continue\r\n"), path),
+      // GETs with a body: the general path reads it, and bounds it.
+      (get(path, "Content-Length: 5\r\n") + "hello", path),
+      (get(path, "Transfer-Encoding: chunked\r\n") + "5\r\nhello\r\n0\r\n\r\n", path),
     ] {
       let c = EmbeddedChannel()
       let pipeline = c.pipeline.syncOperations
@@ -156,5 +161,49 @@ import Testing
     try channel.writeInbound(ByteBuffer(string: "\r\n"))
     // Decoded whole, it is a GET DirectGetChannelHandler answers.
     #expect(try written().hasPrefix("HTTP/1.1 200 OK\r\n"))
+  }
+
+  var wireHandler: DirectGetWireHandler? {
+    try? channel.pipeline.syncOperations.handler(type: DirectGetWireHandler.self)
+  }
+
+  @Test func keepsOnlyTheUnreadTailOfHeadsSplitAcrossReads() async throws {
+    _ = await fixture.generalAnswer()
+    let bytes = Array(String(repeating: get(path), count: 200).utf8)
+    var answers = 0
+    for start in stride(from: 0, to: bytes.count, by: 7) {
+      try channel.writeInbound(ByteBuffer(bytes: bytes[start..<min(start + 7, bytes.count)]))
+      answers += try written().components(separatedBy: "HTTP/1.1 200 OK\r\n").count - 1
+      // A read ending inside a head keeps that head's bytes, not all read before it.
+      #expect((wireHandler?.heldBytes ?? .max) <= 4096)
+    }
+    #expect(answers == 200)
+    #expect(fixture.trail.flush() == 200)
+  }
+
+  @Test func handsAPartialHeadToTheDecoderWhenTheClientStopsSending() async throws {
+    try channel.writeInbound(ByteBuffer(string: "GET /api/v1/namespaces/def"))
+    #expect(try written().isEmpty)
+    channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+    // The decoder got the bytes, and finds the message cut short.
+    #expect(throws: (any Error).self) { try channel.throwIfErrorCaught() }
+  }
+
+  @Test func closesOnceItsAnswersAreOutAtShutdown() async throws {
+    _ = await fixture.generalAnswer()
+    try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).get()
+    let socket = WriteHolder()
+    try channel.pipeline.syncOperations.addHandler(socket, position: .first)
+    try channel.writeInbound(ByteBuffer(string: get(path)))
+    #expect(socket.count == 1)
+    // Shutting down while the answer is not out: the connection stays until it is.
+    channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+    #expect(channel.isActive)
+    // Nothing more is answered, or passed on.
+    try channel.writeInbound(ByteBuffer(string: get(path)))
+    #expect(try passedOn().isEmpty)
+    socket.release(context: try channel.pipeline.syncOperations.context(handler: socket))
+    #expect(try written().hasPrefix("HTTP/1.1 200 OK\r\n"))
+    #expect(!channel.isActive)
   }
 }

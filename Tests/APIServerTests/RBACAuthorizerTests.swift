@@ -226,6 +226,20 @@ import Testing
     #expect(
       !(try await rbac.authorize(resource(other, "list", "secrets", group: "", namespace: "team-b")))
         .allowed)
+    // Only a well-formed service account name (NS and NAME non-empty, no more colons).
+    for name in [
+      "system:serviceaccount:team-a:", "system:serviceaccount:team-a:x:y",
+      "system:serviceaccount:team-a", "system:serviceaccounts:team-a:x",
+    ] {
+      let user = AdmissionUserInfo(username: name)
+      #expect(
+        !(try await rbac.authorize(resource(user, "list", "secrets", group: "", namespace: "b")))
+          .allowed, "\(name)")
+    }
+    let oddButValid = AdmissionUserInfo(username: "system:serviceaccount:team-a:é")
+    #expect(
+      try await rbac.authorize(resource(oddButValid, "list", "secrets", group: "", namespace: "b"))
+        .allowed)
   }
 
   @Test func systemMastersMayDoEverything() async throws {

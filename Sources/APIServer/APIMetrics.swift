@@ -19,11 +19,18 @@ public struct APIMetrics: Sendable {
   /// The counter and timer of each (verb, resource, code) seen: making them through the
   /// metrics factory (a registry lookup, name checks) cost more per request than using
   /// them. `MetricsSystem` is bootstrapped before the first request is served.
-  private static let handles = Mutex<[String: (Metrics.Counter, Metrics.Timer)]>([:])
+  private static let handles = Mutex<[Series: (Metrics.Counter, Metrics.Timer)]>([:])
+
+  /// One request series: its labels.
+  private struct Series: Hashable {
+    var verb: String
+    var resource: String
+    var code: Int
+  }
 
   /// Records one finished request.
   static func record(verb: String, resource: String, code: Int, seconds: Double) {
-    let key = "\(verb) \(resource) \(code)"
+    let key = Series(verb: verb, resource: resource, code: code)
     let (counter, timer) = handles.withLock { handles in
       if let known = handles[key] { return known }
       let made = (

@@ -7,7 +7,9 @@ import Objects
 /// `authentication.k8s.io/v1` TokenRequest, and the create bodies of `kubectl create
 /// namespace|configmap|secret|serviceaccount|role|clusterrole|rolebinding|clusterrolebinding`
 /// (core/v1 Namespace, ConfigMap, Secret, ServiceAccount; rbac.authorization.k8s.io/v1 Role,
-/// ClusterRole, RoleBinding, ClusterRoleBinding).
+/// ClusterRole, RoleBinding, ClusterRoleBinding); and what client-go controllers write most
+/// (core/v1 Event from event recorders, coordination.k8s.io/v1 Lease from leader election),
+/// created or updated.
 ///
 /// The envelope is the magic `k8s\0` and a `runtime.Unknown` {1: TypeMeta {1: apiVersion,
 /// 2: kind}, 2: raw, 3: contentEncoding, 4: contentType}; `raw` is the object, decoded into
@@ -18,8 +20,9 @@ import Objects
 /// entries) become JSON objects, `bytes` values base64 strings. Unknown fields are skipped.
 /// Every length and varint is bounds-checked: malformed input throws a `ProtobufError`.
 ///
-/// Field numbers: k8s.io/api core/v1 and rbac/v1 `generated.proto`, k8s.io/apimachinery
-/// `pkg/apis/meta/v1/generated.proto` (ObjectMeta, OwnerReference, LabelSelector).
+/// Field numbers: k8s.io/api core/v1, rbac/v1 and coordination/v1 `generated.proto`,
+/// k8s.io/apimachinery `pkg/apis/meta/v1/generated.proto` (ObjectMeta, OwnerReference,
+/// LabelSelector, Time and MicroTime).
 public enum ProtobufEnvelope {
   /// The media type of Kubernetes protobuf.
   public static let mediaType = "application/vnd.kubernetes.protobuf"
@@ -58,12 +61,12 @@ public enum ProtobufEnvelope {
     let object = try inner.decode(schema, at: kind)
     var out: ValueMap = ["apiVersion": .string(apiVersion), "kind": .string(kind)]
     // The kind's fields in field-number order (no schema names `status`, so it is skipped);
-    // `metadata` and `spec` are structs JSON always writes.
+    // the structs JSON always writes are written even when absent.
     for number in schema.fields.keys.sorted() {
       guard let name = schema.fields[number]?.name else { continue }
       if let value = object[name] {
         out[name] = value
-      } else if name == "metadata" || name == "spec" {
+      } else if alwaysWritten.contains(name) {
         out[name] = .map([:])
       }
     }
@@ -71,6 +74,9 @@ public enum ProtobufEnvelope {
   }
 
   // MARK: - Schemas
+
+  /// Top-level struct fields (not pointers) of the decodable kinds: JSON always writes them.
+  static let alwaysWritten: Set<String> = ["metadata", "spec", "involvedObject", "source"]
 
   static let unknown = ProtobufMessage([
     1: ("typeMeta", .message(ProtobufMessage([1: ("apiVersion", .string), 2: ("kind", .string)]))),
@@ -228,6 +234,41 @@ public enum ProtobufEnvelope {
     3: ("roleRef", .message(roleRef)),
   ])
 
+  /// `corev1.Event` (what client-go's event recorders send). `involvedObject` and
+  /// `source` are structs JSON always writes; `reportingComponent` and
+  /// `reportingInstance` have no `omitempty`.
+  static let event = ProtobufMessage([
+    1: ("metadata", .message(objectMeta)), 2: ("involvedObject", .message(objectReference)),
+    3: ("reason", .string), 4: ("message", .string),
+    5: ("source", .message(ProtobufMessage([1: ("component", .string), 2: ("host", .string)]))),
+    6: ("firstTimestamp", .time), 7: ("lastTimestamp", .time), 8: ("count", .int64),
+    9: ("type", .string), 10: ("eventTime", .microTime),
+    11: (
+      "series",
+      .message(ProtobufMessage([1: ("count", .int64), 2: ("lastObservedTime", .microTime)]))
+    ),
+    12: ("action", .string), 13: ("related", .message(objectReference)),
+    14: ("reportingComponent", .requiredString), 15: ("reportingInstance", .requiredString),
+  ])
+
+  // MARK: coordination.k8s.io/v1
+
+  /// `coordinationv1.Lease` (what client-go's leader election sends). Every spec field is
+  /// a pointer in Go: written when present, so a present empty `holderIdentity` stays.
+  static let lease = ProtobufMessage([
+    1: ("metadata", .message(objectMeta)),
+    2: (
+      "spec",
+      .message(
+        ProtobufMessage([
+          1: ("holderIdentity", .requiredString), 2: ("leaseDurationSeconds", .int64),
+          3: ("acquireTime", .microTime), 4: ("renewTime", .microTime),
+          5: ("leaseTransitions", .int64), 6: ("strategy", .requiredString),
+          7: ("preferredHolder", .requiredString),
+        ]))
+    ),
+  ])
+
   /// The objects decodable from `raw`, by `apiVersion/kind`.
   static let objects: [String: ProtobufMessage] = [
     "authentication.k8s.io/v1/TokenRequest": tokenRequest,
@@ -237,6 +278,8 @@ public enum ProtobufEnvelope {
     "v1/ConfigMap": configMap,
     "v1/Secret": secret,
     "v1/ServiceAccount": serviceAccount,
+    "v1/Event": event,
+    "coordination.k8s.io/v1/Lease": lease,
     "rbac.authorization.k8s.io/v1/Role": role,
     "rbac.authorization.k8s.io/v1/ClusterRole": clusterRole,
     "rbac.authorization.k8s.io/v1/RoleBinding": roleBinding,
@@ -280,6 +323,11 @@ struct ProtobufMessage: Sendable {
     case bytesMap
     case message(ProtobufMessage)
     case repeatedMessage(ProtobufMessage)
+    /// `metav1.Time` ({1: seconds, 2: nanos}) as JSON writes it: RFC 3339 in UTC, whole
+    /// seconds; the zero time (what Go writes for an unset one) is left out.
+    case time
+    /// `metav1.MicroTime`: the same, with six fractional digits.
+    case microTime
   }
 
   var fields: [Int: (name: String, type: FieldType)]
@@ -363,6 +411,15 @@ struct ProtobufReader {
         out.raw = start..<stop
       case .int64, .bool:
         break
+      case .time, .microTime:
+        var reader = ProtobufReader(bytes, from: start, to: stop)
+        let t = try reader.decode(Self.timestamp, at: here, depth: depth + 1)
+        var micro = false
+        if case .microTime = type { micro = true }
+        out[name] = try Self.timeText(
+          seconds: t["seconds"]?.intValue ?? 0, nanos: t["nanos"]?.intValue ?? 0,
+          micro: micro, here
+        ).map(Value.string)
       case .stringMap, .bytesMap:
         var reader = ProtobufReader(bytes, from: start, to: stop)
         var isBytes = false
@@ -423,6 +480,45 @@ struct ProtobufReader {
       }
     }
     return (key, value)
+  }
+
+  /// `google.protobuf.Timestamp`, the wire form of `metav1.Time` and `MicroTime`.
+  static let timestamp = ProtobufMessage([1: ("seconds", .int64), 2: ("nanos", .int64)])
+
+  /// Seconds of 0001-01-01T00:00:00Z and of 9999-12-31T23:59:59Z (Go's time range for
+  /// RFC 3339; the first is Go's zero time).
+  static let timeRange: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
+
+  /// A timestamp as kube's JSON writes it (`2006-01-02T15:04:05Z`, or with `.000000`
+  /// microseconds); nil for Go's zero time.
+  static func timeText(seconds: Int64, nanos: Int64, micro: Bool, _ context: String)
+    throws(ProtobufError) -> String?
+  {
+    guard timeRange.contains(seconds), (0..<1_000_000_000).contains(nanos) else {
+      throw ProtobufError("\(context): timestamp \(seconds)s \(nanos)ns out of range")
+    }
+    if seconds == timeRange.lowerBound && nanos == 0 { return nil }
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+    let second = seconds - days * 86_400
+    let z = days + 719_468
+    let era = (z >= 0 ? z : z - 146_096) / 146_097
+    let doe = z - era * 146_097
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+    let mp = (5 * doy + 2) / 153
+    let day = doy - (153 * mp + 2) / 5 + 1
+    let month = mp < 10 ? mp + 3 : mp - 9
+    let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+    func pad(_ n: Int64, _ width: Int) -> String {
+      let digits = String(n)
+      return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+    var text =
+      "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(second / 3_600, 2)):"
+      + "\(pad(second % 3_600 / 60, 2)):\(pad(second % 60, 2))"
+    if micro { text += "." + pad(nanos / 1_000, 6) }
+    return text + "Z"
   }
 
   /// A base-128 varint of at most 10 bytes.

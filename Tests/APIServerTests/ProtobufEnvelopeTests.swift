@@ -1,6 +1,7 @@
-import APIServer
 import Objects
 import Testing
+
+@testable import APIServer
 
 /// Builders of protobuf wire format for the tests.
 enum Proto {
@@ -719,5 +720,106 @@ extension ProtobufEnvelopeTests {
       if (try? ProtobufEnvelope.decode(bytes)) != nil { decoded += 1 }
     }
     #expect(decoded < rounds)
+  }
+}
+
+/// Lease and Event bodies, built field by field from k8s.io/api's `generated.proto`, and
+/// the timestamps they carry.
+extension ProtobufEnvelopeTests {
+  /// A `metav1.Time`/`MicroTime` message.
+  static func timestamp(_ number: UInt64, seconds: Int64, nanos: Int64 = 0) -> [UInt8] {
+    Proto.field(
+      number,
+      Proto.varint(1 << 3) + Proto.varint(UInt64(bitPattern: seconds)) + Proto.varint(2 << 3)
+        + Proto.varint(UInt64(bitPattern: nanos)))
+  }
+
+  static func varintField(_ number: UInt64, _ value: Int64) -> [UInt8] {
+    Proto.varint(number << 3) + Proto.varint(UInt64(bitPattern: value))
+  }
+
+  @Test func leaseAsLeaderElectionWritesIt() throws {
+    let spec =
+      Proto.string(1, "controller-7f9c") + Self.varintField(2, 15)
+      + Self.timestamp(3, seconds: 1_764_979_200, nanos: 123_456_789)
+      + Self.timestamp(4, seconds: 1_764_979_230, nanos: 5_000) + Self.varintField(5, 2)
+    let raw =
+      Proto.field(1, Proto.string(1, "mooring-leader") + Proto.string(3, "kube-system"))
+      + Proto.field(2, spec)
+    let value = try ProtobufEnvelope.decode(
+      Proto.envelope(apiVersion: "coordination.k8s.io/v1", kind: "Lease", raw: raw))
+    #expect(
+      value
+        == [
+          "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+          "metadata": ["name": "mooring-leader", "namespace": "kube-system"],
+          "spec": [
+            "holderIdentity": "controller-7f9c", "leaseDurationSeconds": 15,
+            "acquireTime": "2025-12-06T00:00:00.123456Z",
+            "renewTime": "2025-12-06T00:00:30.000005Z", "leaseTransitions": 2,
+          ],
+        ])
+    // A released lease: the holder present and empty (a pointer to ""), kept as such.
+    let released = try ProtobufEnvelope.decode(
+      Proto.envelope(
+        apiVersion: "coordination.k8s.io/v1", kind: "Lease",
+        raw: Proto.field(1, Proto.string(1, "l"))
+          + Proto.field(2, Proto.string(1, "") + Self.varintField(2, 1))))
+    #expect(released["spec"] == ["holderIdentity": "", "leaseDurationSeconds": 1])
+    #expect(ProtobufEnvelope.canDecode(apiVersion: "coordination.k8s.io/v1", kind: "Lease"))
+  }
+
+  @Test func eventAsARecorderWritesIt() throws {
+    let involved =
+      Proto.string(1, "Sync") + Proto.string(2, "team-a") + Proto.string(3, "apps")
+      + Proto.string(4, "u-1") + Proto.string(5, "gitops.mooring.dev/v1alpha1")
+    let raw =
+      Proto.field(1, Proto.string(2, "apps.") + Proto.string(3, "team-a"))
+      + Proto.field(2, involved) + Proto.string(3, "Synced") + Proto.string(4, "applied abc")
+      + Proto.field(5, Proto.string(1, "mooring-controller"))
+      + Self.timestamp(6, seconds: 0) + Self.timestamp(7, seconds: 951_782_400)
+      + Self.varintField(8, 3) + Proto.string(9, "Normal")
+      // Unset Time and MicroTime: Go writes the zero time, which JSON leaves out.
+      + Self.timestamp(10, seconds: -62_135_596_800)
+      + Proto.field(11, Self.varintField(1, 4) + Self.timestamp(2, seconds: 86_399, nanos: 999))
+      + Proto.string(14, "") + Proto.string(15, "")
+    let value = try ProtobufEnvelope.decode(
+      Proto.envelope(apiVersion: "v1", kind: "Event", raw: raw))
+    #expect(
+      value
+        == [
+          "apiVersion": "v1", "kind": "Event",
+          "metadata": ["generateName": "apps.", "namespace": "team-a"],
+          "involvedObject": [
+            "kind": "Sync", "namespace": "team-a", "name": "apps", "uid": "u-1",
+            "apiVersion": "gitops.mooring.dev/v1alpha1",
+          ],
+          "reason": "Synced", "message": "applied abc",
+          "source": ["component": "mooring-controller"],
+          "firstTimestamp": "1970-01-01T00:00:00Z", "lastTimestamp": "2000-02-29T00:00:00Z",
+          "count": 3, "type": "Normal",
+          "series": ["count": 4, "lastObservedTime": "1970-01-01T23:59:59.000000Z"],
+          "reportingComponent": "", "reportingInstance": "",
+        ])
+    // The structs JSON always writes are there even when the body leaves them out.
+    let bare = try ProtobufEnvelope.decode(
+      Proto.envelope(apiVersion: "v1", kind: "Event", raw: Proto.field(1, Proto.string(1, "e"))))
+    #expect(bare["involvedObject"] == [:])
+    #expect(bare["source"] == [:])
+  }
+
+  @Test func timestampsAcrossTheRangeAndOutOfIt() throws {
+    func text(_ seconds: Int64, _ nanos: Int64 = 0, micro: Bool = false) throws -> String? {
+      try ProtobufReader.timeText(seconds: seconds, nanos: nanos, micro: micro, "t")
+    }
+    #expect(try text(0) == "1970-01-01T00:00:00Z")
+    #expect(try text(-1) == "1969-12-31T23:59:59Z")
+    #expect(try text(1_709_164_800) == "2024-02-29T00:00:00Z")
+    #expect(try text(253_402_300_799, 999_999_999, micro: true) == "9999-12-31T23:59:59.999999Z")
+    #expect(try text(-62_135_596_800) == nil)  // Go's zero time: unset
+    #expect(try text(-62_135_596_800, 1_000, micro: true) == "0001-01-01T00:00:00.000001Z")
+    #expect(throws: ProtobufError.self) { try text(253_402_300_800) }
+    #expect(throws: ProtobufError.self) { try text(0, 1_000_000_000) }
+    #expect(throws: ProtobufError.self) { try text(0, -1) }
   }
 }

@@ -67,7 +67,7 @@ let package = Package(
     .target(
       name: "APIServer",
       dependencies: [
-        "Objects", "YAML", "Store", "Admission", "APIMachinery",
+        "Objects", "YAML", "Store", "Admission", "APIMachinery", "CEL",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdCore", package: "hummingbird"),
         .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -119,6 +119,8 @@ let package = Package(
         .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
         .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+        .product(name: "HummingbirdCore", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
     .testTarget(

@@ -188,13 +188,13 @@ public final class APIHandler: Sendable {
   /// False for a ServiceAccount user whose ServiceAccount is gone or was re-created (a
   /// different uid): its tokens stop working at once, as in kube.
   func serviceAccountExists(_ user: AdmissionUserInfo) -> Bool {
-    let prefix = "system:serviceaccount:"
-    guard user.username.hasPrefix(prefix) else { return true }
-    let parts = user.username.dropFirst(prefix.count).split(separator: ":")
-    guard parts.count == 2 else { return false }
+    guard user.username.hasPrefix(ServiceAccountUsername.prefix) else { return true }
+    guard let (namespace, name) = ServiceAccountUsername.parse(user.username) else {
+      return false
+    }
     let key = ObjectKey(
-      GroupResource(group: "", resource: "serviceaccounts"), namespace: String(parts[0]),
-      name: String(parts[1]))
+      GroupResource(group: "", resource: "serviceaccounts"), namespace: String(namespace),
+      name: String(name))
     // One indexed read on the calling thread (the event loop's GET calls this too).
     guard let data = try? store.readStoredJSON(key), let account = try? JSON.decode(Array(data))
     else { return false }

@@ -35,6 +35,18 @@ struct DirectGet: Sendable {
       get: uri, headers: APIRequest.headers(head.headerFields), remoteAddress: remoteAddress)
   }
 
+  /// Whether a request with `headers` is a plain one: no body (which the general path
+  /// reads, and bounds), no upgrade or expectation, and a connection that stays open (NIO's
+  /// decoder reads Proxy-Connection as Connection).
+  static func isPlain(_ headers: [String: String]) -> Bool {
+    if let connection = headers["connection"], connection.lowercased() != "keep-alive" {
+      return false
+    }
+    return headers["proxy-connection"] == nil && headers["transfer-encoding"] == nil
+      && (headers["content-length"] ?? "0") == "0" && headers["upgrade"] == nil
+      && headers["expect"] == nil
+  }
+
   /// Whether a GET of `uri` may be answered here at all: an API path without a query.
   static func mayAnswer(_ uri: String) -> Bool {
     uri.hasPrefix("/api") && !uri.utf8.contains(UInt8(ascii: "?"))
@@ -45,18 +57,7 @@ struct DirectGet: Sendable {
   func answer(get uri: String, headers: [String: String], remoteAddress: String?) -> Answer? {
     guard recorder.auditLog == nil else { return nil }
     let received = Date()
-    // NIO's decoder reads Proxy-Connection as Connection.
-    if let connection = headers["connection"], connection.lowercased() != "keep-alive" {
-      return nil
-    }
-    if headers["proxy-connection"] != nil { return nil }
-    // A body (which the general path reads, and bounds), an upgrade or an expectation
-    // leave the shortcut too.
-    if headers["transfer-encoding"] != nil || (headers["content-length"] ?? "0") != "0"
-      || headers["upgrade"] != nil || headers["expect"] != nil
-    {
-      return nil
-    }
+    guard Self.isPlain(headers) else { return nil }
     // A ServiceAccount token speaks for its account only while that exists (the same one).
     guard let user = authenticator.eventLoopUser(authorization: headers["authorization"]),
       handler.serviceAccountExists(user)

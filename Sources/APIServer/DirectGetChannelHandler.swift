@@ -31,9 +31,12 @@ final class DirectGetChannelHandler: ChannelDuplexHandler, RemovableChannelHandl
   private var lastSent: EventLoopFuture<Void>?
   /// The answer to the request being read, when it is answered here.
   private var answer: DirectGet.Answer?
-  private var date: (seconds: Int, value: String) = (0, "")
+  private var date = HTTPDateHeader.Cache()
 
   init(_ direct: DirectGet) { self.direct = direct }
+
+  /// Requests passed on to Hummingbird whose answer has not ended.
+  var inProgress: Int { passedOn }
 
   /// On an HTTP/1.1 connection, also puts a `DirectGetWireHandler` in front of NIO's
   /// HTTP/1.1 encoder and decoder, so that it reads the bytes before the decoder and its
@@ -45,7 +48,8 @@ final class DirectGetChannelHandler: ChannelDuplexHandler, RemovableChannelHandl
       let encoder = try? pipeline.context(handlerType: HTTPResponseEncoder.self),
       (try? pipeline.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)) != nil
     else { return }
-    try? pipeline.addHandler(DirectGetWireHandler(direct), position: .before(encoder.handler))
+    try? pipeline.addHandler(
+      DirectGetWireHandler(direct, downstream: self), position: .before(encoder.handler))
   }
 
   func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -105,11 +109,9 @@ final class DirectGetChannelHandler: ChannelDuplexHandler, RemovableChannelHandl
 
   private func send(_ answer: APIResponse, context: ChannelHandlerContext) {
     let body = answer.bytes
-    let seconds = Int(time(nil))
-    if date.seconds != seconds { date = (seconds, HTTPDateHeader.value(seconds: seconds)) }
     var fields = answer.httpFields
     fields[.contentLength] = String(body.count)
-    fields[.date] = date.value
+    fields[.date] = date.now()
     fields[.server] = "mooring"
     let head = HTTPResponse(status: HTTPResponse.Status(code: answer.status), headerFields: fields)
     context.write(wrapOutboundOut(.head(head)), promise: nil)

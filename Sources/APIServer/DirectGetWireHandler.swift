@@ -8,13 +8,19 @@ import NIOHTTP1
 /// `DirectGet` answers costs neither the decoder's parts nor their conversions to and
 /// from HTTP types (a quarter of the CPU such a GET took).
 ///
-/// It answers while the connection sends nothing but GET heads `WireGETRequest` parses
-/// and `DirectGet` answers, and while the connection takes more output. At the first
-/// request that is anything else, it hands that request and every byte after it to the
-/// decoder and leaves the pipeline: from then on the connection is served as usual (and
-/// `DirectGetChannelHandler` answers its GETs past the decoder). Nothing it answered is
-/// pending then, so answers stay in request order. At a graceful shutdown it answers no
-/// more and closes the connection once its answers are out.
+/// Requests go one of three ways:
+/// - A GET head `WireGETRequest` parses and `DirectGet` answers is answered here, when
+///   nothing passed on is still being answered and the connection takes more output.
+/// - Any other plain GET (no body, the connection kept open: a list, a query, one
+///   `DirectGet` declines) goes to the decoder alone, as a whole message, and is answered
+///   past it; this handler stays, and answers again once that answer has ended
+///   (`DirectGetChannelHandler.inProgress`), so answers stay in request order.
+/// - Anything else (another method, a body, `Connection: close`, a head it does not
+///   parse) goes to the decoder with every byte after it, and this handler leaves the
+///   pipeline: the connection is served as usual from then on.
+///
+/// At a graceful shutdown with nothing passed on in progress, it answers no more and
+/// closes the connection once its answers are out.
 final class DirectGetWireHandler: ChannelInboundHandler, RemovableChannelHandler {
   typealias InboundIn = ByteBuffer
   typealias InboundOut = ByteBuffer
@@ -27,6 +33,8 @@ final class DirectGetWireHandler: ChannelInboundHandler, RemovableChannelHandler
   static let flushBytes = 64 * 1024
 
   private let direct: DirectGet
+  /// The handler past the decoder, which knows what is still being answered there.
+  private weak var downstream: DirectGetChannelHandler?
   /// Bytes read and not yet answered: an incomplete head.
   private var pending: ByteBuffer?
   /// How far into `pending` the end of the head was looked for already.
@@ -36,9 +44,12 @@ final class DirectGetWireHandler: ChannelInboundHandler, RemovableChannelHandler
   /// The server is shutting down: nothing more is answered, the connection closes once
   /// the answers written are out.
   private var quiescing = false
-  private var date: (seconds: Int, value: String) = (0, "")
+  private var date = HTTPDateHeader.Cache()
 
-  init(_ direct: DirectGet) { self.direct = direct }
+  init(_ direct: DirectGet, downstream: DirectGetChannelHandler) {
+    self.direct = direct
+    self.downstream = downstream
+  }
 
   /// Bytes `pending` holds, read ones included (tests).
   var heldBytes: Int { pending?.capacity ?? 0 }
@@ -67,7 +78,9 @@ final class DirectGetWireHandler: ChannelInboundHandler, RemovableChannelHandler
         if unflushed > 0 { context.flush() }
         return
       case .request(let request):
-        if context.channel.isWritable, DirectGet.mayAnswer(request.target),
+        guard let downstream else { break }
+        if downstream.inProgress == 0, context.channel.isWritable,
+          DirectGet.mayAnswer(request.target),
           let answer = direct.answer(
             get: request.target, headers: request.headers,
             remoteAddress: context.channel.remoteAddress?.ipAddress)
@@ -82,6 +95,18 @@ final class DirectGetWireHandler: ChannelInboundHandler, RemovableChannelHandler
             context.flush()
             unflushed = 0
           }
+          continue
+        }
+        if DirectGet.isPlain(request.headers) {
+          // A whole message with no body: the decoder starts and ends on its bounds.
+          let head = pending!.readSlice(length: request.length)!
+          searched = 0
+          if unflushed > 0 {
+            context.flush()
+            unflushed = 0
+          }
+          context.fireChannelRead(wrapInboundOut(head))
+          if left || quiescing { return }  // the connection went away meanwhile
           continue
         }
       case .incomplete, .other:
@@ -103,8 +128,14 @@ final class DirectGetWireHandler: ChannelInboundHandler, RemovableChannelHandler
 
   func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
     if !left, !quiescing, event is ChannelShouldQuiesceEvent {
-      // Hummingbird has seen no request on this connection, so it would close it at once,
-      // failing answers written here and not yet sent: close it once they are out.
+      guard downstream?.inProgress == 0 else {
+        // Hummingbird closes the connection once its answer is out; nothing more here.
+        handOver(context: context)
+        context.fireUserInboundEventTriggered(event)
+        return
+      }
+      // Hummingbird has nothing in progress on this connection, so it would close it at
+      // once, failing answers written here and not yet sent: close it once they are out.
       quiescing = true
       pending = nil
       let sent = context.eventLoop.makePromise(of: Void.self)
@@ -139,8 +170,6 @@ final class DirectGetWireHandler: ChannelInboundHandler, RemovableChannelHandler
   /// in its order.
   private func encode(_ answer: APIResponse, context: ChannelHandlerContext) -> ByteBuffer {
     let body = answer.bytes
-    let seconds = Int(time(nil))
-    if date.seconds != seconds { date = (seconds, HTTPDateHeader.value(seconds: seconds)) }
     var out = context.channel.allocator.buffer(capacity: 160 + body.count)
     let status = HTTPResponseStatus(statusCode: answer.status)
     out.writeString("HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n")
@@ -154,7 +183,7 @@ final class DirectGetWireHandler: ChannelInboundHandler, RemovableChannelHandler
     out.writeStaticString("Content-Length: ")
     out.writeString(String(body.count))
     out.writeStaticString("\r\nDate: ")
-    out.writeString(date.value)
+    out.writeString(date.now())
     out.writeStaticString("\r\nServer: mooring\r\n\r\n")
     out.writeBytes(body)
     return out

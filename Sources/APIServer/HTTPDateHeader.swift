@@ -19,4 +19,16 @@ enum HTTPDateHeader {
 
   /// The header for now.
   static var now: String { value(seconds: Int(time(nil))) }
+
+  /// The header for now, made once a second (for a handler answering many requests).
+  struct Cache {
+    private var seconds = 0
+    private var text = ""
+
+    mutating func now() -> String {
+      let current = Int(time(nil))
+      if current != seconds { (seconds, text) = (current, HTTPDateHeader.value(seconds: current)) }
+      return text
+    }
+  }
 }

@@ -66,7 +66,7 @@ public enum ProtobufEnvelope {
       guard let name = schema.fields[number]?.name else { continue }
       if let value = object[name] {
         out[name] = value
-      } else if alwaysWritten.contains(name) {
+      } else if schema.alwaysWritten.contains(name) {
         out[name] = .map([:])
       }
     }
@@ -74,9 +74,6 @@ public enum ProtobufEnvelope {
   }
 
   // MARK: - Schemas
-
-  /// Top-level struct fields (not pointers) of the decodable kinds: JSON always writes them.
-  static let alwaysWritten: Set<String> = ["metadata", "spec", "involvedObject", "source"]
 
   static let unknown = ProtobufMessage([
     1: ("typeMeta", .message(ProtobufMessage([1: ("apiVersion", .string), 2: ("kind", .string)]))),
@@ -237,19 +234,21 @@ public enum ProtobufEnvelope {
   /// `corev1.Event` (what client-go's event recorders send). `involvedObject` and
   /// `source` are structs JSON always writes; `reportingComponent` and
   /// `reportingInstance` have no `omitempty`.
-  static let event = ProtobufMessage([
-    1: ("metadata", .message(objectMeta)), 2: ("involvedObject", .message(objectReference)),
-    3: ("reason", .string), 4: ("message", .string),
-    5: ("source", .message(ProtobufMessage([1: ("component", .string), 2: ("host", .string)]))),
-    6: ("firstTimestamp", .time), 7: ("lastTimestamp", .time), 8: ("count", .int64),
-    9: ("type", .string), 10: ("eventTime", .microTime),
-    11: (
-      "series",
-      .message(ProtobufMessage([1: ("count", .int64), 2: ("lastObservedTime", .microTime)]))
-    ),
-    12: ("action", .string), 13: ("related", .message(objectReference)),
-    14: ("reportingComponent", .requiredString), 15: ("reportingInstance", .requiredString),
-  ])
+  static let event = ProtobufMessage(
+    [
+      1: ("metadata", .message(objectMeta)), 2: ("involvedObject", .message(objectReference)),
+      3: ("reason", .string), 4: ("message", .string),
+      5: ("source", .message(ProtobufMessage([1: ("component", .string), 2: ("host", .string)]))),
+      6: ("firstTimestamp", .time), 7: ("lastTimestamp", .time), 8: ("count", .int64OmitZero),
+      9: ("type", .string), 10: ("eventTime", .microTime),
+      11: (
+        "series",
+        .message(
+          ProtobufMessage([1: ("count", .int64OmitZero), 2: ("lastObservedTime", .microTime)]))
+      ),
+      12: ("action", .string), 13: ("related", .message(objectReference)),
+      14: ("reportingComponent", .requiredString), 15: ("reportingInstance", .requiredString),
+    ], alwaysWritten: ["metadata", "involvedObject", "source"])
 
   // MARK: coordination.k8s.io/v1
 
@@ -315,6 +314,8 @@ struct ProtobufMessage: Sendable {
     case repeatedString
     /// A varint (wire type 0), as a signed 64-bit integer.
     case int64
+    /// The same, left out when zero (a non-pointer integer JSON writes `omitempty`).
+    case int64OmitZero
     /// A varint (wire type 0), nonzero for true.
     case bool
     /// `map<string, string>`: repeated {1: key, 2: value} entries, as a JSON object.
@@ -324,15 +325,23 @@ struct ProtobufMessage: Sendable {
     case message(ProtobufMessage)
     case repeatedMessage(ProtobufMessage)
     /// `metav1.Time` ({1: seconds, 2: nanos}) as JSON writes it: RFC 3339 in UTC, whole
-    /// seconds; the zero time (what Go writes for an unset one) is left out.
+    /// seconds; an empty message (what Go writes for an unset one) is left out.
     case time
     /// `metav1.MicroTime`: the same, with six fractional digits.
     case microTime
   }
 
   var fields: [Int: (name: String, type: FieldType)]
+  /// Struct fields (not pointers) of a kind: JSON writes them even when absent.
+  var alwaysWritten: Set<String>
 
-  init(_ fields: [Int: (name: String, type: FieldType)]) { self.fields = fields }
+  init(
+    _ fields: [Int: (name: String, type: FieldType)],
+    alwaysWritten: Set<String> = ["metadata", "spec"]
+  ) {
+    self.fields = fields
+    self.alwaysWritten = alwaysWritten
+  }
 }
 
 /// A decoded message: its JSON fields, and the location of a `bytes` field.
@@ -383,15 +392,15 @@ struct ProtobufReader {
       }
       let here = "\(context).\(name)"
       switch type {
-      case .int64, .bool:
+      case .int64, .int64OmitZero, .bool:
         guard wireType == 0 else {
           throw ProtobufError("\(here): wire type \(wireType), expected 0 (varint)")
         }
         let number = try varint(here)
-        if case .bool = type {
-          out[name] = .bool(number != 0)
-        } else {
-          out[name] = .int(Int64(bitPattern: number))
+        switch type {
+        case .bool: out[name] = .bool(number != 0)
+        case .int64OmitZero: out[name] = number == 0 ? nil : .int(Int64(bitPattern: number))
+        default: out[name] = .int(Int64(bitPattern: number))
         }
         continue
       default:
@@ -409,17 +418,22 @@ struct ProtobufReader {
         out[name] = .string(try string(start, stop, here))
       case .bytes:
         out.raw = start..<stop
-      case .int64, .bool:
+      case .int64, .int64OmitZero, .bool:
         break
       case .time, .microTime:
+        // Go writes an unset (zero) time as an empty message: left out, as JSON leaves
+        // out a null one.
+        guard start < stop else { continue }
         var reader = ProtobufReader(bytes, from: start, to: stop)
         let t = try reader.decode(Self.timestamp, at: here, depth: depth + 1)
         var micro = false
         if case .microTime = type { micro = true }
-        out[name] = try Self.timeText(
-          seconds: t["seconds"]?.intValue ?? 0, nanos: t["nanos"]?.intValue ?? 0,
-          micro: micro, here
-        ).map(Value.string)
+        let (seconds, nanos) = (t["seconds"]?.intValue ?? 0, t["nanos"]?.intValue ?? 0)
+        guard let text = KubeTimestamp.text(seconds: seconds, nanos: nanos, micro: micro)
+        else {
+          throw ProtobufError("\(here): timestamp \(seconds)s \(nanos)ns out of range")
+        }
+        out[name] = .string(text)
       case .stringMap, .bytesMap:
         var reader = ProtobufReader(bytes, from: start, to: stop)
         var isBytes = false
@@ -484,42 +498,6 @@ struct ProtobufReader {
 
   /// `google.protobuf.Timestamp`, the wire form of `metav1.Time` and `MicroTime`.
   static let timestamp = ProtobufMessage([1: ("seconds", .int64), 2: ("nanos", .int64)])
-
-  /// Seconds of 0001-01-01T00:00:00Z and of 9999-12-31T23:59:59Z (Go's time range for
-  /// RFC 3339; the first is Go's zero time).
-  static let timeRange: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
-
-  /// A timestamp as kube's JSON writes it (`2006-01-02T15:04:05Z`, or with `.000000`
-  /// microseconds); nil for Go's zero time.
-  static func timeText(seconds: Int64, nanos: Int64, micro: Bool, _ context: String)
-    throws(ProtobufError) -> String?
-  {
-    guard timeRange.contains(seconds), (0..<1_000_000_000).contains(nanos) else {
-      throw ProtobufError("\(context): timestamp \(seconds)s \(nanos)ns out of range")
-    }
-    if seconds == timeRange.lowerBound && nanos == 0 { return nil }
-    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-    let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-    let second = seconds - days * 86_400
-    let z = days + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let day = doy - (153 * mp + 2) / 5 + 1
-    let month = mp < 10 ? mp + 3 : mp - 9
-    let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-    func pad(_ n: Int64, _ width: Int) -> String {
-      let digits = String(n)
-      return String(repeating: "0", count: max(0, width - digits.count)) + digits
-    }
-    var text =
-      "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(second / 3_600, 2)):"
-      + "\(pad(second % 3_600 / 60, 2)):\(pad(second % 60, 2))"
-    if micro { text += "." + pad(nanos / 1_000, 6) }
-    return text + "Z"
-  }
 
   /// A base-128 varint of at most 10 bytes.
   mutating func varint(_ context: String) throws(ProtobufError) -> UInt64 {

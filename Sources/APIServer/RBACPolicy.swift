@@ -120,24 +120,11 @@ public struct RBACPolicy: Sendable {
   /// `system:serviceaccount:NS:NAME`, as kube's service-account authenticator gives them.
   static func groups(of user: AdmissionUserInfo) -> Set<String> {
     var groups = Set(user.groups)
-    if let namespace = serviceAccountNamespace(user.username) {
+    if let namespace = ServiceAccountUsername.parse(user.username)?.namespace {
       groups.insert("system:serviceaccounts")
       groups.insert("system:serviceaccounts:\(namespace)")
     }
     return groups
-  }
-
-  /// NS of a user named `system:serviceaccount:NS:NAME` (both non-empty, no more colons).
-  /// On UTF-8 bytes: splitting the name into Characters showed in a GET's profile.
-  static func serviceAccountNamespace(_ username: String) -> Substring? {
-    let prefix = "system:serviceaccount:"
-    guard username.hasPrefix(prefix) else { return nil }
-    let rest = username.utf8.dropFirst(prefix.utf8.count)
-    let colon = UInt8(ascii: ":")
-    guard let split = rest.firstIndex(of: colon), split > rest.startIndex else { return nil }
-    let name = rest[rest.index(after: split)...]
-    guard !name.isEmpty, !name.contains(colon) else { return nil }
-    return Substring(rest[..<split])
   }
 
   /// Rules granted to the user, in kube's order: ClusterRoleBindings, then the RoleBindings

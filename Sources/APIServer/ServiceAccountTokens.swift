@@ -75,12 +75,15 @@ public struct ServiceAccountTokens: Sendable {
   }
 
   /// The identity of a valid API token; nil when the signature, issuer, audience or time
-  /// window does not check out.
+  /// window does not check out. A token's signature and claims are checked once
+  /// (`VerifiedTokens`); its time window on every call.
   public func verify(_ token: String, now: Date = Date()) -> Identity? {
     if let entry = verified.entry(token) { return Self.current(entry, now: now) }
-    guard let entry = check(token) else { return nil }
-    verified.insert(token, entry)
-    return Self.current(entry, now: now)
+    guard let entry = check(token), let identity = Self.current(entry, now: now) else {
+      return nil
+    }
+    verified.insert(token, entry)  // only tokens valid now: expired ones would crowd it
+    return identity
   }
 
   /// The identity of a token verified before, if it is still valid; nil for any other

@@ -6,8 +6,8 @@ import Synchronization
   import Glibc
 #endif
 
-/// SQLite connections of their own for the threads that read one object synchronously
-/// (the API's event-loop GETs): one per thread, used only by that thread, with the
+/// SQLite connections of their own for the threads that read one object by key (the API's
+/// GETs, on its event loops and on the concurrency pool): one per thread, used only by that thread, with the
 /// object-by-key statement prepared once. Through GRDB's reader pool the read cost less
 /// than getting to it (a dispatch queue hop, a pool checkout, a lock).
 ///

@@ -13,8 +13,8 @@ import Testing
 
 /// GETs of one object answered on the event loop: answered exactly as the general path
 /// answers them, recorded in the request trail, and everything the shortcut cannot
-/// decide (errors, queries, ServiceAccounts, RBAC not yet read, requests behind one
-/// still being answered) passed on unchanged.
+/// decide (errors, queries, ServiceAccount tokens not verified yet or whose account is
+/// gone, RBAC not yet read, requests behind one still being answered) passed on unchanged.
 @Suite struct DirectGetTests {
   let fixture: DirectGetFixture
   let handler: APIHandler
@@ -188,14 +188,33 @@ import Testing
     let (head, _) = try #require(try answered())
     #expect(head.status == .ok)
     // The account deleted: its token speaks for no one, here or there.
-    _ = try await f.store.delete(
-      ObjectKey(
-        GroupResource(group: "", resource: "serviceaccounts"), namespace: "default", name: "robot"),
-      options: DeleteOptions(), context: f.admin)
+    let robot = ObjectKey(
+      GroupResource(group: "", resource: "serviceaccounts"), namespace: "default", name: "robot")
+    _ = try await f.store.delete(robot, options: DeleteOptions(), context: f.admin)
     _ = try await handler.rbac?.policy()
     try send(path, token: jwt)
     #expect(try answered() == nil)
     #expect(try passedOn() == [path])
+    try channel.writeOutbound(HTTPResponsePart.end(nil))
+    _ = try channel.readOutbound(as: HTTPResponsePart.self)
+    // Nor for an account re-created under the same name (another uid); the binding, which
+    // names the account, would allow it.
+    let again = try await f.store.create(
+      Object(apiVersion: "v1", kind: "ServiceAccount", name: "robot", namespace: "default"),
+      context: f.admin)
+    #expect(again.uid != account.uid)
+    _ = try await handler.rbac?.policy()
+    try send(path, token: jwt)
+    #expect(try answered() == nil)
+    #expect(try passedOn() == [path])
+    let fresh = try fixture.accounts.issue(
+      namespace: "default", name: "robot", uid: try #require(again.uid), audiences: [],
+      seconds: 600)
+    #expect(fixture.authenticator.authenticate(authorization: "Bearer \(fresh)") != nil)
+    try channel.writeOutbound(HTTPResponsePart.end(nil))
+    _ = try channel.readOutbound(as: HTTPResponsePart.self)
+    try send(path, token: fresh)
+    #expect(try answered()?.0.status == .ok)
     #expect(
       !handler.serviceAccountExists(
         fixture.authenticator.authenticate(

@@ -1,4 +1,6 @@
 import Foundation
+import HummingbirdCore
+import Logging
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
@@ -9,8 +11,9 @@ import Testing
 @testable import APIServer
 
 /// The event-loop GET in front of NIO's HTTP/1.1 decoder, in the pipeline Hummingbird
-/// builds: whole answers written as bytes, heads split across reads, pipelined GETs, and
-/// the hand-over of the first other request (and all after it) to the decoder.
+/// builds: whole answers written as bytes, heads split across reads, pipelined GETs, other
+/// plain GETs passed on one by one in order, and the hand-over of the first other request
+/// (and all after it) to the decoder.
 @Suite struct DirectGetWireHandlerTests {
   let fixture: DirectGetFixture
   let channel: EmbeddedChannel
@@ -84,22 +87,43 @@ import Testing
     #expect(fixture.trail.flush() == 3)
   }
 
-  @Test func handsTheFirstOtherRequestAndAllAfterItToTheDecoder() async throws {
+  @Test func passesOnOtherPlainGETsOneByOneAndStays() async throws {
     _ = await fixture.generalAnswer()
     let list = "/api/v1/namespaces/default/configmaps"
-    // One answered here, then a list: the list and the GET behind it go to the decoder.
+    // One answered here, then a list: the list goes to the decoder alone, and the GET
+    // behind it too, since the list is still being answered (request order).
     try channel.writeInbound(ByteBuffer(string: get(path) + get(list) + get(path)))
     #expect(try written().components(separatedBy: "HTTP/1.1 200 OK").count == 2)
-    #expect(!wireHandlerPresent)
-    // The GET behind the list waits for the list's answer (DirectGetChannelHandler).
     #expect(try passedOn() == [list, path])
-    // Later GETs on this connection are still answered on the event loop, past the decoder.
+    #expect(wireHandlerPresent)
+    // One answer ended, one still in progress: the next GET goes behind it.
+    try channel.writeOutbound(HTTPResponsePart.end(nil))
+    #expect(try written().isEmpty)
+    try channel.writeInbound(ByteBuffer(string: get(path)))
+    #expect(try passedOn() == [path])
+    // All ended: answered here again, before the decoder.
     try channel.writeOutbound(HTTPResponsePart.end(nil))
     try channel.writeOutbound(HTTPResponsePart.end(nil))
     _ = try written()
     try channel.writeInbound(ByteBuffer(string: get(path)))
     #expect(try written().hasPrefix("HTTP/1.1 200 OK\r\n"))
     #expect(try passedOn().isEmpty)
+    #expect(fixture.trail.flush() == 2)  // the two answered here
+  }
+
+  @Test func passesOnGETsItCannotAnswerAndStays() async throws {
+    _ = await fixture.generalAnswer()
+    for (request, expected) in [
+      (get(path + "?pretty=true"), path + "?pretty=true"),
+      (get(path).replacingOccurrences(of: "alice", with: "bob"), path),  // forbidden
+      (get("/healthz"), "/healthz"),
+    ] {
+      try channel.writeInbound(ByteBuffer(string: request))
+      #expect(try passedOn() == [expected], "\(request.debugDescription)")
+      #expect(wireHandlerPresent)
+      try channel.writeOutbound(HTTPResponsePart.end(nil))
+      _ = try written()
+    }
   }
 
   @Test func leavesOtherConnectionsToTheDecoderFromTheStart() async throws {
@@ -107,8 +131,6 @@ import Testing
     for (request, expected) in [
       (get(path, "Connection: close\r\n"), path),
       ("POST \(path) HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", path),
-      (get(path + "?pretty=true"), path + "?pretty=true"),
-      (get(path).replacingOccurrences(of: "alice", with: "bob"), path),
       (get(path, "Upgrade: websocket\r\n"), path),
       (get(path, "Proxy-Connection: close\r\n"), path),
       (get(path, "Expect: 100-continue\r\n"), path),
@@ -142,13 +164,26 @@ import Testing
     #expect(!wireHandlerPresent)
   }
 
-  @Test func leavesAConnectionThatDoesNotReadToTheDecoder() async throws {
+  @Test func passesOnGETsWhileTheConnectionTakesNoOutput() async throws {
     _ = await fixture.generalAnswer()
     channel.isWritable = false
     try channel.writeInbound(ByteBuffer(string: get(path)))
     #expect(try written().isEmpty)
     #expect(try passedOn() == [path])
-    #expect(!wireHandlerPresent)
+    #expect(wireHandlerPresent)
+  }
+
+  @Test func leavesTheShutdownToHummingbirdWhileItAnswers() async throws {
+    _ = await fixture.generalAnswer()
+    try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).get()
+    try channel.writeInbound(ByteBuffer(string: get("/api/v1/namespaces/default/configmaps")))
+    #expect(try passedOn().count == 1)
+    channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+    // Passed on (Hummingbird closes once its answer is out); nothing more answered here.
+    #expect(channel.isActive)
+    try channel.writeInbound(ByteBuffer(string: get(path)))
+    #expect(try passedOn() == [path])
+    #expect(try written().isEmpty)
   }
 
   @Test func leavesAnOversizedHeadToTheDecoder() async throws {
@@ -205,5 +240,23 @@ import Testing
     socket.release(context: try channel.pipeline.syncOperations.context(handler: socket))
     #expect(try written().hasPrefix("HTTP/1.1 200 OK\r\n"))
     #expect(!channel.isActive)
+  }
+}
+
+extension DirectGetWireHandlerTests {
+  @Test func isInstalledInHummingbirdsHTTP1Pipeline() async throws {
+    _ = await fixture.generalAnswer()
+    let direct = fixture.direct
+    let http1 = HTTP1Channel(
+      responder: { _, _, _ in },
+      configuration: HTTP1Channel.Configuration(
+        additionalChannelHandlers: [DirectGetChannelHandler(direct)]))
+    let c = EmbeddedChannel()
+    _ = try await http1.setup(channel: c, logger: Logger(label: "test")).get()
+    #expect((try? c.pipeline.syncOperations.context(handlerType: DirectGetWireHandler.self)) != nil)
+    // In front of the encoder: its answer reaches the socket as the bytes it wrote.
+    try c.writeInbound(ByteBuffer(string: get(path)))
+    let out = try #require(try c.readOutbound(as: ByteBuffer.self))
+    #expect(String(buffer: out).hasPrefix("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"))
   }
 }

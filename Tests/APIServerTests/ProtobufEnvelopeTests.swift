@@ -779,8 +779,8 @@ extension ProtobufEnvelopeTests {
       + Proto.field(5, Proto.string(1, "mooring-controller"))
       + Self.timestamp(6, seconds: 0) + Self.timestamp(7, seconds: 951_782_400)
       + Self.varintField(8, 3) + Proto.string(9, "Normal")
-      // Unset Time and MicroTime: Go writes the zero time, which JSON leaves out.
-      + Self.timestamp(10, seconds: -62_135_596_800)
+      // An unset MicroTime: Go writes an empty message, which JSON leaves out (null).
+      + Proto.field(10, [])
       + Proto.field(11, Self.varintField(1, 4) + Self.timestamp(2, seconds: 86_399, nanos: 999))
       + Proto.string(14, "") + Proto.string(15, "")
     let value = try ProtobufEnvelope.decode(
@@ -806,20 +806,45 @@ extension ProtobufEnvelopeTests {
       Proto.envelope(apiVersion: "v1", kind: "Event", raw: Proto.field(1, Proto.string(1, "e"))))
     #expect(bare["involvedObject"] == [:])
     #expect(bare["source"] == [:])
+    // A zero count (Go writes non-pointer integers always) is left out, as JSON's
+    // omitempty does; a Lease's pointer integers keep their zero.
+    let zero = try ProtobufEnvelope.decode(
+      Proto.envelope(
+        apiVersion: "v1", kind: "Event",
+        raw: Proto.field(1, Proto.string(1, "e")) + Self.varintField(8, 0)))
+    #expect(zero["count"] == nil)
+    let lease = try ProtobufEnvelope.decode(
+      Proto.envelope(
+        apiVersion: "coordination.k8s.io/v1", kind: "Lease",
+        raw: Proto.field(2, Self.varintField(5, 0))))
+    #expect(lease["spec"] == ["leaseTransitions": 0])
+    #expect(lease["metadata"] == [:])
   }
 
   @Test func timestampsAcrossTheRangeAndOutOfIt() throws {
-    func text(_ seconds: Int64, _ nanos: Int64 = 0, micro: Bool = false) throws -> String? {
-      try ProtobufReader.timeText(seconds: seconds, nanos: nanos, micro: micro, "t")
+    func text(_ seconds: Int64, _ nanos: Int64 = 0, micro: Bool = false) -> String? {
+      KubeTimestamp.text(seconds: seconds, nanos: nanos, micro: micro)
     }
-    #expect(try text(0) == "1970-01-01T00:00:00Z")
-    #expect(try text(-1) == "1969-12-31T23:59:59Z")
-    #expect(try text(1_709_164_800) == "2024-02-29T00:00:00Z")
-    #expect(try text(253_402_300_799, 999_999_999, micro: true) == "9999-12-31T23:59:59.999999Z")
-    #expect(try text(-62_135_596_800) == nil)  // Go's zero time: unset
-    #expect(try text(-62_135_596_800, 1_000, micro: true) == "0001-01-01T00:00:00.000001Z")
-    #expect(throws: ProtobufError.self) { try text(253_402_300_800) }
-    #expect(throws: ProtobufError.self) { try text(0, 1_000_000_000) }
-    #expect(throws: ProtobufError.self) { try text(0, -1) }
+    #expect(text(0) == "1970-01-01T00:00:00Z")
+    #expect(text(-1) == "1969-12-31T23:59:59Z")
+    #expect(text(1_709_164_800, 999_999_999) == "2024-02-29T00:00:00Z")
+    #expect(text(253_402_300_799, 999_999_999, micro: true) == "9999-12-31T23:59:59.999999Z")
+    #expect(text(-62_135_596_800, 1_000, micro: true) == "0001-01-01T00:00:00.000001Z")
+    #expect(text(0, 0, micro: true) == "1970-01-01T00:00:00.000000Z")
+    #expect(text(253_402_300_800) == nil)
+    #expect(text(-62_135_596_801) == nil)
+    #expect(text(0, 1_000_000_000) == nil)
+    #expect(text(0, -1) == nil)
+    // Out of range in a body: a clear error naming the field.
+    #expect(
+      throws: ProtobufError(
+        "Lease.spec.renewTime: timestamp 253402300800s 0ns out of range")
+    ) {
+      try ProtobufEnvelope.decode(
+        Proto.envelope(
+          apiVersion: "coordination.k8s.io/v1", kind: "Lease",
+          raw: Proto.field(2, Self.timestamp(4, seconds: 253_402_300_800))))
+    }
   }
+
 }

@@ -61,6 +61,12 @@ import Testing
       namespace: "default", name: "reader", uid: "u1", audiences: [], seconds: 600)
     #expect(accounts.verify(foreign) == nil)
     #expect(accounts.verified.count == 1)
+    // A token already expired is refused, and not kept.
+    let stale = try accounts.issue(
+      namespace: "default", name: "reader", uid: "u1", audiences: [], seconds: 600,
+      now: now.addingTimeInterval(-3_600))
+    #expect(accounts.verify(stale, now: now) == nil)
+    #expect(accounts.verified.count == 1)
     // A token for another audience is no API credential.
     let elsewhere = try accounts.issue(
       namespace: "default", name: "reader", uid: "u1", audiences: ["vault"], seconds: 600)

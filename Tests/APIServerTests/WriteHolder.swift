@@ -2,7 +2,7 @@ import NIOCore
 
 /// Holds every write (and its promise) until `release`, as a socket that takes nothing
 /// would: for tests of what waits for answers to be out.
-final class WriteHolder: ChannelOutboundHandler, @unchecked Sendable {
+final class WriteHolder: ChannelOutboundHandler {
   typealias OutboundIn = Any
   private var held: [(NIOAny, EventLoopPromise<Void>?)] = []
 

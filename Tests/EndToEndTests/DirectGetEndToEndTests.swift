@@ -78,8 +78,9 @@ import Testing
     #expect(objectAt.filter { $0 > listAt }.count == 3)
     #expect(wire.contains("Server: mooring"))
     #expect(wire.contains("Date: "))
-    // The first GET is answered in front of the HTTP decoder, the third past it (the list
-    // sent the connection there): the same header fields, in the same order, and body.
+    // The first GET is answered in front of the HTTP decoder; the third by the general
+    // path (it waited behind the list, which went to the decoder): the same header
+    // fields, in the same order, and the same body.
     let answers = wire.components(separatedBy: "HTTP/1.1 200 OK\r\n").dropFirst().map {
       $0.split(separator: "\r\n", omittingEmptySubsequences: false).filter {
         !$0.hasPrefix("Date: ")

@@ -39,7 +39,12 @@ struct BoundStatement {
 
   func bind(_ index: Int32, _ data: Data) {
     data.withUnsafeBytes { bytes in
-      _ = sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), Self.transient)
+      if let base = bytes.baseAddress, !bytes.isEmpty {
+        _ = sqlite3_bind_blob(handle, index, base, Int32(bytes.count), Self.transient)
+      } else {
+        // X'' (a nil pointer would bind NULL).
+        _ = sqlite3_bind_zeroblob(handle, index, 0)
+      }
     }
   }
 

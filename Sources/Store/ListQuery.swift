@@ -165,8 +165,9 @@ struct ListQuery {
     var states: [(String, String, Data)] = []
     let before = try db.cachedStatement(
       sql: """
-        SELECT type, data FROM changes WHERE grp = ? AND resource = ? AND namespace = ?
-        AND name = ? AND rv <= ? ORDER BY rv DESC LIMIT 1
+        SELECT c.type, \(ChangeBody.column("c")) FROM changes c
+        WHERE c.grp = ? AND c.resource = ? AND c.namespace = ? AND c.name = ? AND c.rv <= ?
+        ORDER BY c.rv DESC LIMIT 1
         """)
     for row in try Row.fetchAll(db, sql: sql, arguments: args) {
       let ns: String = row[0]

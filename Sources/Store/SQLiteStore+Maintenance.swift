@@ -82,6 +82,11 @@ extension SQLiteStore {
             WHERE o.id = l.obj)
             """) ?? 0
       if orphanLabels > 0 { problems.append("\(orphanLabels) label rows without their object") }
+      let bodiless = try ChangeBody.missing(db)
+      if bodiless > 0 {
+        problems.append(
+          "\(bodiless) change log rows whose body is neither theirs nor their object's")
+      }
       return problems
     }
   }

@@ -61,19 +61,20 @@ extension SQLiteStore {
         try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'compacted'") ?? 0
       if revision < compacted { throw StoreError.expired(requested: revision, oldest: compacted) }
       var sql = """
-        SELECT rv, type, namespace, name, data FROM changes
-        WHERE rv > ? AND grp = ? AND resource = ?
+        SELECT c.rv, c.type, c.namespace, c.name, \(ChangeBody.column("c")) FROM changes c
+        WHERE c.rv > ? AND c.grp = ? AND c.resource = ?
         """
       var args: StatementArguments = [revision, filter.resource.group, filter.resource.resource]
       if let ns = filter.namespace {
-        sql += " AND namespace = ?"
+        sql += " AND c.namespace = ?"
         _ = args.append(contentsOf: [ns])
       }
-      sql += " ORDER BY rv"
+      sql += " ORDER BY c.rv"
       let previous = try db.cachedStatement(
         sql: """
-          SELECT data FROM changes WHERE grp = ? AND resource = ? AND namespace = ?
-          AND name = ? AND rv < ? ORDER BY rv DESC LIMIT 1
+          SELECT \(ChangeBody.column("c")) FROM changes c
+          WHERE c.grp = ? AND c.resource = ? AND c.namespace = ? AND c.name = ? AND c.rv < ?
+          ORDER BY c.rv DESC LIMIT 1
           """)
       var changes: [CommittedChange] = []
       for row in try Row.fetchAll(db, sql: sql, arguments: args) {

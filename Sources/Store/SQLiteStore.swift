@@ -132,7 +132,11 @@ public final class SQLiteStore: ObjectStore {
       return try pool.writeWithoutTransaction { db in
         let known = state.withLock { $0.revision }
         let changes: [CommittedChange] = try Row.fetchAll(
-          db, sql: "SELECT rv, type, grp, resource, data FROM changes WHERE rv > ? ORDER BY rv",
+          db,
+          sql: """
+            SELECT c.rv, c.type, c.grp, c.resource, \(ChangeBody.column("c")) FROM changes c
+            WHERE c.rv > ? ORDER BY c.rv
+            """,
           arguments: [known]
         ).compactMap { row in
           guard let kind = WatchEvent.Kind(rawValue: row[1]) else { return nil }

@@ -337,6 +337,9 @@ struct SQLiteTransaction: StoreTransaction {
     let deleting = object.deletionTimestamp != nil
     let data = StoredObject.encode(object)
     try sql {
+      if old != nil {
+        try ChangeBody.keep(db, group: g, resource: r, namespace: ns, name: key.name)
+      }
       let upsert = BoundStatement(
         try db.cachedStatement(
           sql: """
@@ -383,7 +386,8 @@ struct SQLiteTransaction: StoreTransaction {
           try insert.execute(arguments: [ref.uid, g, r, ns, key.name])
         }
       }
-      try record(old == nil ? .added : .modified, key, object, data, verb: verb)
+      // The object's row holds this body until it changes again (ChangeBody).
+      try record(old == nil ? .added : .modified, key, object, Data(), verb: verb)
     }
     if key.resource == BuiltinTypes.namespaces { activeNamespaces.remove(key.name) }
     changes.append(
@@ -405,6 +409,7 @@ struct SQLiteTransaction: StoreTransaction {
     let g = key.resource.group
     let r = key.resource.resource
     try sql {
+      try ChangeBody.keep(db, group: g, resource: r, namespace: ns, name: key.name)
       let id = try Int64.fetchOne(
         db.cachedStatement(
           sql: """

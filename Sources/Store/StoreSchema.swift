@@ -9,13 +9,16 @@ import GRDB
 /// - `labels`: one row per label of every object, by the object's rowid (appends as objects
 ///   are created), for selector pushdown through `labels_kv`.
 /// - `owners`: one row per owner reference, for garbage collection.
-/// - `changes`: the change log by revision (watch, list snapshots); compacted.
+/// - `changes`: the change log by revision (watch, list snapshots); compacted. The row of
+///   an object's current revision has an empty `data`: the object's own row holds that
+///   body, and it is copied here when the object changes again or is deleted
+///   (`ChangeBody`). DELETED rows always carry theirs. Since version 4.
 /// - `audit`: who changed what, when and from where; kept after compaction.
 /// - `requests`: every API request (reads included): who, what, the answer; trimmed by
 ///   age and count (`trimRequests`). Added in version 3.
 /// - `meta`: the current and compacted revisions, the schema version.
 enum StoreSchema {
-  static let version = 3
+  static let version = 4
 
   static let statements = [
     """

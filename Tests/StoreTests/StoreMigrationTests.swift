@@ -130,6 +130,6 @@ import Testing
     let layout = try await reader.read { db in
       try Int.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema'")
     }
-    #expect(layout == 3)
+    #expect(layout == 4)
   }
 }

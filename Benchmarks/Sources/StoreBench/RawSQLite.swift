@@ -3,10 +3,10 @@ import GRDBSQLite
 import Objects
 import Store
 
-/// The limit: the same rows as `SQLiteStore` writes (objects, labels, changes, audit and
-/// the revision in meta), in the same table layout (StoreSchema.swift), with the same
-/// pragmas (WAL, synchronous=FULL) and batching, through plain prepared statements on the
-/// same SQLite library. Rows are encoded before the clock starts: only SQL work is timed.
+/// The limit: the same rows as `SQLiteStore` writes (objects, labels, changes without the
+/// body the object's row holds, audit and the revision in meta), in the same table layout
+/// (StoreSchema.swift), with the same pragmas (WAL, synchronous=FULL) and batching,
+/// through plain prepared statements on the same SQLite library. Rows are encoded before the clock starts: only SQL work is timed.
 final class RawSQLite {
   /// One object's rows, ready to bind.
   struct Row {
@@ -181,7 +181,8 @@ final class RawSQLite {
       sqlite3_bind_int64(s, 1, revision)
       bind(s, 2, row.namespace)
       bind(s, 3, row.name)
-      bind(s, 4, row.data)
+      // Empty, as the store writes it: the object's row holds a current change's body.
+      sqlite3_bind_zeroblob(s, 4, 0)
       sqlite3_bind_double(s, 5, time)
       step(s)
       s = statement(Self.insertAudit)

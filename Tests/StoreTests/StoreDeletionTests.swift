@@ -2,6 +2,7 @@ import Foundation
 import Objects
 import Store
 import Testing
+import YAML
 
 @Suite struct StoreDeletionTests {
   func owned(_ name: String, by owner: Object, in namespace: String = "default") -> Object {
@@ -108,11 +109,26 @@ import Testing
     #expect(child.ownerReferences.isEmpty)
   }
 
+  /// Content of every kind goes (a built-in one, another, a custom resource); the same
+  /// names in another Namespace stay.
   @Test func deletingANamespaceDeletesItsContent() async throws {
     let f = try StoreFixture()
     try await f.namespace("team")
+    try await f.namespace("other")
     try await f.configMap("a", in: "team")
     try await f.configMap("b", in: "team")
+    try await f.configMap("a", in: "other")
+    let crd = try Object(YAMLDecoder().decode(Array(StoreCRDTests.crd.utf8))[0].value)
+    _ = try await f.store.create(crd, context: f.admin)
+    let widgets = GroupResource(group: "example.com", resource: "widgets")
+    for ns in ["team", "other"] {
+      _ = try await f.store.create(
+        Object(apiVersion: "example.com/v1", kind: "Widget", name: "w", namespace: ns),
+        context: f.admin)
+      _ = try await f.store.create(
+        Object(apiVersion: "v1", kind: "ServiceAccount", name: "robot", namespace: ns),
+        context: f.admin)
+    }
     let terminating = try #require(
       try await f.store.delete(
         ObjectKey(namespaces, namespace: nil, name: "team"), options: DeleteOptions(),
@@ -120,8 +136,13 @@ import Testing
     #expect(terminating.value["status"]?["phase"] == "Terminating")
     await #expect(throws: StoreError.self) { try await f.configMap("c", in: "team") }
     try f.store.collectGarbage()
-    let left = try await f.store.list(configMaps, ListOptions(namespace: "team"))
-    #expect(left.items.isEmpty)
+    let serviceAccounts = GroupResource(group: "", resource: "serviceaccounts")
+    for kind in [configMaps, widgets, serviceAccounts] {
+      let left = try await f.store.list(kind, ListOptions(namespace: "team"))
+      #expect(left.items.isEmpty, "\(kind.resource) left in team")
+      let kept = try await f.store.list(kind, ListOptions(namespace: "other"))
+      #expect(kept.items.count == 1, "\(kind.resource) in other")
+    }
     await #expect(throws: StoreError.notFound(ObjectKey(namespaces, namespace: nil, name: "team")))
     {
       try await f.store.get(ObjectKey(namespaces, namespace: nil, name: "team"))

@@ -34,7 +34,6 @@ final class RawSQLite {
     "CREATE UNIQUE INDEX IF NOT EXISTS objects_key ON objects (grp, resource, namespace, name)",
     "CREATE INDEX IF NOT EXISTS objects_uid ON objects (uid)",
     "CREATE INDEX IF NOT EXISTS objects_deleting ON objects (deleting) WHERE deleting = 1",
-    "CREATE INDEX IF NOT EXISTS objects_namespace ON objects (namespace)",
     """
     CREATE TABLE IF NOT EXISTS labels (
       obj INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,

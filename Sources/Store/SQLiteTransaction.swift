@@ -122,7 +122,7 @@ struct SQLiteTransaction: StoreTransaction {
       registryChanged = true
     }
     if old.deletionTimestamp != nil, object.finalizers.isEmpty {
-      return try remove(type, key, object, verb: "update")
+      return try remove(type, key, object, stored: old, verb: "update")
     }
     return try write(type, key, object, old: old, verb: "update")
   }
@@ -162,7 +162,7 @@ struct SQLiteTransaction: StoreTransaction {
       type.groupResource == BuiltinTypes.namespaces
       || type.groupResource == BuiltinTypes.customResourceDefinitions
     if finalizers.isEmpty && !terminating {
-      try remove(type, key, old, verb: "delete")
+      try remove(type, key, old, stored: old, verb: "delete")
       return nil
     }
     if old.deletionTimestamp != nil && finalizers == old.finalizers { return old }
@@ -273,7 +273,7 @@ struct SQLiteTransaction: StoreTransaction {
       }
       registryChanged = true
     }
-    try remove(type, key, old, verb: "delete")
+    try remove(type, key, old, stored: old, verb: "delete")
   }
 
   // MARK: - Rows
@@ -359,17 +359,14 @@ struct SQLiteTransaction: StoreTransaction {
       let id = try upsert.run()
       let labels = object.value[path: WatchFilter.labelsPath]
       if let id, old == nil || old?.value[path: WatchFilter.labelsPath] != labels {
-        if old != nil {
-          try db.cachedStatement(sql: "DELETE FROM labels WHERE obj = ?").execute(arguments: [id])
-        }
+        if let old { try deleteLabels(of: old, id: id) }
         let insert = BoundStatement(
-          try db.cachedStatement(sql: "INSERT INTO labels (obj, key, value) VALUES (?, ?, ?)"),
+          try db.cachedStatement(sql: "INSERT INTO labels (key, value, obj) VALUES (?, ?, ?)"),
           in: db)
-        for (k, v) in labels?.mapValue ?? ValueMap() {
-          guard case .string(let s) = v else { continue }
-          insert.bind(1, id)
-          insert.bind(2, k)
-          insert.bind(3, s)
+        for (k, v) in Self.labelRows(object) {
+          insert.bind(1, k)
+          insert.bind(2, v)
+          insert.bind(3, id)
           try insert.run()
         }
       }
@@ -396,9 +393,10 @@ struct SQLiteTransaction: StoreTransaction {
   }
 
   /// Deletes `key`'s rows with the next revision; the DELETED event carries `last`.
+  /// `stored` is the object as its rows hold it (its labels name its label rows).
   @discardableResult
   private mutating func remove(
-    _ type: ResourceType, _ key: ObjectKey, _ last: Object, verb: String
+    _ type: ResourceType, _ key: ObjectKey, _ last: Object, stored: Object, verb: String
   ) throws(StoreError) -> Object {
     revision += 1
     var object = last
@@ -415,9 +413,7 @@ struct SQLiteTransaction: StoreTransaction {
             RETURNING id
             """),
         arguments: [g, r, ns, key.name])
-      if let id {
-        try db.cachedStatement(sql: "DELETE FROM labels WHERE obj = ?").execute(arguments: [id])
-      }
+      if let id { try deleteLabels(of: stored, id: id) }
       try deleteRows("owners", g, r, ns, key.name)
       try record(.deleted, key, object, StoredObject.encode(object), verb: verb)
     }
@@ -437,6 +433,28 @@ struct SQLiteTransaction: StoreTransaction {
       CommittedChange(
         kind: .deleted, resource: key.resource, object: object, old: last, revision: revision))
     return object
+  }
+
+  /// The label rows of `object`: its labels with string values.
+  private static func labelRows(_ object: Object) -> [(String, String)] {
+    (object.value[path: WatchFilter.labelsPath]?.mapValue ?? ValueMap()).compactMap { k, v in
+      guard case .string(let s) = v else { return nil }
+      return (k, s)
+    }
+  }
+
+  /// Deletes the label rows of object row `id`, named by the labels it was stored with
+  /// (the table is keyed by label, for selectors, not by object).
+  private func deleteLabels(of stored: Object, id: Int64) throws {
+    let delete = BoundStatement(
+      try db.cachedStatement(sql: "DELETE FROM labels WHERE key = ? AND value = ? AND obj = ?"),
+      in: db)
+    for (k, v) in Self.labelRows(stored) {
+      delete.bind(1, k)
+      delete.bind(2, v)
+      delete.bind(3, id)
+      try delete.run()
+    }
   }
 
   private func deleteRows(_ table: String, _ g: String, _ r: String, _ ns: String, _ name: String)

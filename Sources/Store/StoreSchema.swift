@@ -6,8 +6,9 @@ import GRDB
 ///   (group, resource, namespace, name); `namespace` is empty for cluster-scoped objects.
 ///   `data` is the object's compact JSON. A rowid table: rows of ~1 KB in a WITHOUT ROWID
 ///   table keyed by name made every batch of creates split pages all over the file.
-/// - `labels`: one row per label of every object, by the object's rowid (appends as objects
-///   are created), for selector pushdown through `labels_kv`.
+/// - `labels`: one row per label of every object, keyed by (key, value, object rowid): the
+///   order selector pushdown reads. A write deletes an object's rows by the labels it was
+///   stored with. Since version 4 (before, keyed by object with an index by label).
 /// - `owners`: one row per owner reference, for garbage collection.
 /// - `changes`: the change log by revision (watch, list snapshots); compacted. The row of
 ///   an object's current revision has an empty `data`: the object's own row holds that
@@ -34,10 +35,9 @@ enum StoreSchema {
     "DROP INDEX IF EXISTS objects_namespace",
     """
     CREATE TABLE IF NOT EXISTS labels (
-      obj INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
-      PRIMARY KEY (obj, key)) WITHOUT ROWID
+      key TEXT NOT NULL, value TEXT NOT NULL, obj INTEGER NOT NULL,
+      PRIMARY KEY (key, value, obj)) WITHOUT ROWID
     """,
-    "CREATE INDEX IF NOT EXISTS labels_kv ON labels (key, value)",
     """
     CREATE TABLE IF NOT EXISTS owners (
       owner_uid TEXT NOT NULL, grp TEXT NOT NULL, resource TEXT NOT NULL,
@@ -83,10 +83,26 @@ enum StoreSchema {
         "the store's layout is version \(found), newer than this mooring's (\(version)): upgrade mooring"
       )
     }
-    if found < 2 { try migrateToRowidObjects(db) }
+    if found < 2 {
+      try migrateToRowidObjects(db)
+    } else if found < 4 {
+      try migrateLabelsToKeyOrder(db)
+    }
     for sql in statements { try db.execute(sql: sql) }
     try db.execute(
       sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)", arguments: [version])
+  }
+
+  /// Versions 2 and 3 to 4: `labels` is keyed by (key, value, obj), the order selectors
+  /// read it in, instead of by object with an index by label: one B-tree per label row,
+  /// not two. Runs inside the opening transaction.
+  static func migrateLabelsToKeyOrder(_ db: Database) throws {
+    try db.execute(sql: "ALTER TABLE labels RENAME TO labels_v3")
+    for sql in statements { try db.execute(sql: sql) }
+    try db.execute(
+      sql: "INSERT INTO labels (key, value, obj) SELECT key, value, obj FROM labels_v3")
+    // Its index labels_kv goes with it.
+    try db.execute(sql: "DROP TABLE labels_v3")
   }
 
   /// Version 1 to 2: `objects` becomes a rowid table and `labels` refers to it by rowid.

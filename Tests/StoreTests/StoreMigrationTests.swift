@@ -83,6 +83,68 @@ import Testing
     try queue.close()
   }
 
+  /// Version 3 kept labels by object, with an index by label; version 4 keys them by label.
+  @Test func aVersion3StoreOpensWithItsLabelsKeyedByLabel() async throws {
+    let directory = NSTemporaryDirectory() + "mooring-migrate-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let path = directory + "/store.db"
+    let admin = WriteContext(actor: "admin", source: "test")
+    let configMaps = GroupResource(group: "", resource: "configmaps")
+    do {
+      let store = try SQLiteStore(path: path)
+      _ = try await store.create(
+        Object(apiVersion: "v1", kind: "Namespace", name: "default"), context: admin)
+      for (name, tier) in [("a", "web"), ("b", "db")] {
+        var o = Object(apiVersion: "v1", kind: "ConfigMap", name: name, namespace: "default")
+        o.labels = ["tier": tier, "app": "shop"]
+        _ = try await store.create(o, context: admin)
+      }
+    }
+    // Back to version 3's labels table, rows and all.
+    let queue = try DatabaseQueue(path: path)
+    try await queue.write { db in
+      try db.execute(sql: "ALTER TABLE labels RENAME TO labels_v4")
+      try db.execute(
+        sql: """
+          CREATE TABLE labels (obj INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+          PRIMARY KEY (obj, key)) WITHOUT ROWID
+          """)
+      try db.execute(sql: "CREATE INDEX labels_kv ON labels (key, value)")
+      try db.execute(sql: "INSERT INTO labels SELECT obj, key, value FROM labels_v4")
+      try db.execute(sql: "DROP TABLE labels_v4")
+      try db.execute(sql: "UPDATE meta SET value = 3 WHERE key = 'schema'")
+    }
+    try queue.close()
+
+    let store = try SQLiteStore(path: path)
+    #expect(try store.check() == [])
+    func names(_ selector: String) async throws -> [String] {
+      try await store.list(
+        configMaps, ListOptions(labelSelector: try LabelSelector(parsing: selector))
+      ).items.compactMap(\.name)
+    }
+    #expect(try await names("tier=web") == ["a"])
+    #expect(try await names("app=shop") == ["a", "b"])
+    var a = try await store.get(ObjectKey(configMaps, namespace: "default", name: "a"))
+    a.labels = ["tier": "db"]
+    _ = try await store.update(a, context: admin)
+    #expect(try await names("tier=db") == ["a", "b"])
+    #expect(try await names("app=shop") == ["b"])
+    let reader = try DatabaseQueue(path: path)
+    let layout = try await reader.read { db in
+      (
+        try Int.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema'"),
+        try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('labels') ORDER BY pk"),
+        try db.indexes(on: "labels").map(\.name)
+      )
+    }
+    #expect(layout.0 == 4)
+    #expect(layout.1 == ["key", "value", "obj"])
+    #expect(layout.2.allSatisfy { $0.hasPrefix("sqlite_autoindex") })
+    #expect(try store.check() == [])
+  }
+
   @Test func aVersion1StoreOpensWithItsObjectsAndLabels() async throws {
     let directory = NSTemporaryDirectory() + "mooring-migrate-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

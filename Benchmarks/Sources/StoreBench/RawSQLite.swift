@@ -36,10 +36,9 @@ final class RawSQLite {
     "CREATE INDEX IF NOT EXISTS objects_deleting ON objects (deleting) WHERE deleting = 1",
     """
     CREATE TABLE IF NOT EXISTS labels (
-      obj INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
-      PRIMARY KEY (obj, key)) WITHOUT ROWID
+      key TEXT NOT NULL, value TEXT NOT NULL, obj INTEGER NOT NULL,
+      PRIMARY KEY (key, value, obj)) WITHOUT ROWID
     """,
-    "CREATE INDEX IF NOT EXISTS labels_kv ON labels (key, value)",
     """
     CREATE TABLE IF NOT EXISTS owners (
       owner_uid TEXT NOT NULL, grp TEXT NOT NULL, resource TEXT NOT NULL,
@@ -77,7 +76,7 @@ final class RawSQLite {
     "SELECT data FROM objects WHERE grp = '' AND resource = 'configmaps' AND namespace = ? AND name = ?"
   static let listNamespace =
     "SELECT data FROM objects WHERE grp = '' AND resource = 'configmaps' AND namespace = ? ORDER BY namespace, name"
-  // The store's query for a selective label: the matches through labels_kv, sorted by key.
+  // The store's query for a selective label: the matches through the labels key, sorted.
   static let listLabel = """
     SELECT o.data FROM labels l CROSS JOIN objects o ON o.id = l.obj
     WHERE o.grp = '' AND o.resource = 'configmaps' AND l.key = ? AND l.value = ?

@@ -130,38 +130,48 @@ public final class SQLiteStore: ObjectStore {
     do {
       // Under the writer lock, so publishing interleaves with no local commit.
       return try pool.writeWithoutTransaction { db in
-        let known = state.withLock { $0.revision }
-        let changes: [CommittedChange] = try Row.fetchAll(
-          db,
-          sql: """
-            SELECT c.rv, c.type, c.grp, c.resource, \(ChangeBody.column("c")) FROM changes c
-            WHERE c.rv > ? ORDER BY c.rv
-            """,
-          arguments: [known]
-        ).compactMap { row in
-          guard let kind = WatchEvent.Kind(rawValue: row[1]) else { return nil }
-          return CommittedChange(
-            kind: kind, resource: GroupResource(group: row[2], resource: row[3]),
-            object: try StoredObject.decode(row[4]), old: nil, revision: row[0])
-        }
-        let current =
-          try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'revision'") ?? known
-        guard current > known else { return 0 }
-        // Another process changed CRDs: rebuild the registry from the stored ones.
-        var registry: TypeRegistry?
-        if changes.contains(where: { $0.resource == BuiltinTypes.customResourceDefinitions }) {
-          registry = try Self.loadRegistry(db)
-        }
+        let foreign = try foreignChanges(db)
+        guard let foreign else { return 0 }
         state.withLock {
-          $0.revision = current
-          if let registry { $0.registry = registry }
+          $0.revision = foreign.revision
+          if let registry = foreign.registry { $0.registry = registry }
         }
-        hub.publish(changes)
-        return changes.count
+        hub.publish(foreign.changes)
+        return foreign.changes.count
       }
     } catch {
       throw .storage("\(error)")
     }
+  }
+
+  /// What other processes committed to the file after this one's last known revision:
+  /// their changes in order, the file's revision, and the registry rebuilt from the
+  /// stored CRDs when they changed any; nil when nothing. Called under the writer lock.
+  func foreignChanges(_ db: Database) throws
+    -> (changes: [CommittedChange], revision: Int64, registry: TypeRegistry?)?
+  {
+    let known = state.withLock { $0.revision }
+    let current =
+      try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'revision'") ?? known
+    guard current > known else { return nil }
+    let changes: [CommittedChange] = try Row.fetchAll(
+      db,
+      sql: """
+        SELECT c.rv, c.type, c.grp, c.resource, \(ChangeBody.column("c")) FROM changes c
+        WHERE c.rv > ? AND c.rv <= ? ORDER BY c.rv
+        """,
+      arguments: [known, current]
+    ).compactMap { row in
+      guard let kind = WatchEvent.Kind(rawValue: row[1]) else { return nil }
+      return CommittedChange(
+        kind: kind, resource: GroupResource(group: row[2], resource: row[3]),
+        object: try StoredObject.decode(row[4]), old: nil, revision: row[0])
+    }
+    // Another process changed CRDs: rebuild the registry from the stored ones.
+    let registry =
+      changes.contains { $0.resource == BuiltinTypes.customResourceDefinitions }
+      ? try Self.loadRegistry(db) : nil
+    return (changes, current, registry)
   }
 
   // MARK: - Reads
@@ -310,14 +320,17 @@ public final class SQLiteStore: ObjectStore {
     do {
       try pool.writeWithoutTransaction { db in
         var tx: SQLiteTransaction?
+        var foreign: (changes: [CommittedChange], revision: Int64, registry: TypeRegistry?)?
         try db.inTransaction(.immediate) {
           // The file's revision, not the cached one: another process (the CLI beside a
           // running daemon) may have written since; the immediate transaction holds the
-          // file's write lock, so this read is authoritative.
-          let registry = state.withLock { $0.registry }
+          // file's write lock, so this read is authoritative. What it wrote comes first:
+          // its kinds are known to this transaction, its changes published before ours.
           let revision =
             try Int64.fetchOne(
               db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'revision'")) ?? 0
+          if revision > state.withLock({ $0.revision }) { foreign = try foreignChanges(db) }
+          let registry = foreign?.registry ?? state.withLock { $0.registry }
           var t = SQLiteTransaction(
             db: db, registry: registry, revision: revision, context: context,
             now: configuration.clock())
@@ -334,6 +347,13 @@ public final class SQLiteStore: ObjectStore {
           }
           tx = t
           return .commit
+        }
+        if let foreign {
+          state.withLock { s in
+            s.revision = foreign.revision
+            if let registry = foreign.registry { s.registry = registry }
+          }
+          hub.publish(foreign.changes)
         }
         guard let tx else { return }
         state.withLock { s in

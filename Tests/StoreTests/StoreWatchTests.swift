@@ -106,6 +106,26 @@ import Testing
     }
   }
 
+  /// A local write after another process's writes: its watchers get the other process's
+  /// changes first, then its own (before, the local write's revision skipped them).
+  @Test func aLocalWriteDeliversAnotherProcesssChangesFirst() async throws {
+    let f = try StoreFixture()
+    try await f.namespace("default")
+    let watch = try await f.store.watch(
+      configMaps, from: try await f.store.currentRevision(), ListOptions())
+    let other = try SQLiteStore(path: f.path)
+    for name in ["x1", "x2"] {
+      _ = try await other.create(
+        Object(apiVersion: "v1", kind: "ConfigMap", name: name, namespace: "default"),
+        context: f.admin)
+    }
+    try await f.configMap("mine")
+    let events = try await collect(watch, 3)
+    #expect(events.compactMap(\.object.name) == ["x1", "x2", "mine"])
+    #expect(events.map(\.revision) == events.map(\.revision).sorted())
+    #expect(try await f.store.currentRevision() == (try await other.currentRevision()) + 1)
+  }
+
   @Test func watchResumesAcrossAReopen() async throws {
     let f = try StoreFixture()
     try await f.namespace("default")

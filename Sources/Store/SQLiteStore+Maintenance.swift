@@ -82,6 +82,26 @@ extension SQLiteStore {
             WHERE o.id = l.obj)
             """) ?? 0
       if orphanLabels > 0 { problems.append("\(orphanLabels) label rows without their object") }
+      // Every object's label rows are exactly its labels (selectors start from them).
+      var found = 0
+      var unindexed = 0
+      let labelRow = try db.cachedStatement(
+        sql: "SELECT 1 FROM labels WHERE key = ? AND value = ? AND obj = ?")
+      let objects = try Row.fetchCursor(db, sql: "SELECT id, data FROM objects")
+      while let row = try objects.next() {
+        let id: Int64 = row[0]
+        for (k, v) in SQLiteTransaction.labelRows(try StoredObject.decode(row[1])) {
+          if try Bool.fetchOne(labelRow, arguments: [k, v, id]) == true {
+            found += 1
+          } else {
+            unindexed += 1
+          }
+        }
+      }
+      if unindexed > 0 { problems.append("\(unindexed) object labels without their label row") }
+      let labelRows = try Int.fetchOne(db, sql: "SELECT count(*) FROM labels") ?? 0
+      let stale = labelRows - found - orphanLabels
+      if stale > 0 { problems.append("\(stale) label rows that their object no longer has") }
       let bodiless = try ChangeBody.missing(db)
       if bodiless > 0 {
         problems.append(

@@ -197,15 +197,38 @@ struct SQLiteTransaction: StoreTransaction {
     }
   }
 
-  /// Keys of every object in `namespace`, of any kind: a range of `objects_key` per
-  /// namespaced kind. Objects exist only for registered kinds (a CRD is removed after its
-  /// objects). An index by namespace, for this rare question, cost every create 8%.
+  /// Keys of every object in `namespace`, of any kind stored, registered or not (another
+  /// process may have registered it since this one read its CRDs): each kind present is
+  /// found by one seek along `objects_key`, then its range in the namespace is read. An
+  /// index by namespace, for this rare question, cost every create 8%.
   func keys(inNamespace namespace: String) throws(StoreError) -> [ObjectKey] {
-    var keys: [ObjectKey] = []
-    for type in registry.types where type.namespaced {
-      keys += try self.keys(of: type.groupResource, namespace: namespace)
+    try sql {
+      let first = try db.cachedStatement(
+        sql: "SELECT grp, resource FROM objects ORDER BY grp, resource LIMIT 1")
+      let nextInGroup = try db.cachedStatement(
+        sql: """
+          SELECT grp, resource FROM objects WHERE grp = ? AND resource > ?
+          ORDER BY grp, resource LIMIT 1
+          """)
+      let nextGroup = try db.cachedStatement(
+        sql: "SELECT grp, resource FROM objects WHERE grp > ? ORDER BY grp, resource LIMIT 1")
+      let names = try db.cachedStatement(
+        sql: "SELECT name FROM objects WHERE grp = ? AND resource = ? AND namespace = ?")
+      var keys: [ObjectKey] = []
+      var kind = try Row.fetchOne(first)
+      while let row = kind {
+        let resource = GroupResource(group: row[0], resource: row[1])
+        for name in try String.fetchAll(
+          names, arguments: [resource.group, resource.resource, namespace])
+        {
+          keys.append(ObjectKey(resource, namespace: namespace, name: name))
+        }
+        kind =
+          try Row.fetchOne(nextInGroup, arguments: [resource.group, resource.resource])
+          ?? Row.fetchOne(nextGroup, arguments: [resource.group])
+      }
+      return keys
     }
-    return keys
   }
 
   /// Objects whose deletion has begun.
@@ -335,9 +358,6 @@ struct SQLiteTransaction: StoreTransaction {
     let deleting = object.deletionTimestamp != nil
     let data = StoredObject.encode(object)
     try sql {
-      if old != nil {
-        try ChangeBody.keep(db, group: g, resource: r, namespace: ns, name: key.name)
-      }
       let upsert = BoundStatement(
         try db.cachedStatement(
           sql: """
@@ -361,7 +381,8 @@ struct SQLiteTransaction: StoreTransaction {
       if let id, old == nil || old?.value[path: WatchFilter.labelsPath] != labels {
         if let old { try deleteLabels(of: old, id: id) }
         let insert = BoundStatement(
-          try db.cachedStatement(sql: "INSERT INTO labels (key, value, obj) VALUES (?, ?, ?)"),
+          try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO labels (key, value, obj) VALUES (?, ?, ?)"),
           in: db)
         for (k, v) in Self.labelRows(object) {
           insert.bind(1, k)
@@ -381,7 +402,7 @@ struct SQLiteTransaction: StoreTransaction {
           try insert.execute(arguments: [ref.uid, g, r, ns, key.name])
         }
       }
-      // The object's row holds this body until it changes again (ChangeBody).
+      // The object's row holds this body until it changes again (ChangeBody's triggers).
       try record(old == nil ? .added : .modified, key, object, Data(), verb: verb)
     }
     if key.resource == BuiltinTypes.namespaces { activeNamespaces.remove(key.name) }
@@ -405,7 +426,6 @@ struct SQLiteTransaction: StoreTransaction {
     let g = key.resource.group
     let r = key.resource.resource
     try sql {
-      try ChangeBody.keep(db, group: g, resource: r, namespace: ns, name: key.name)
       let id = try Int64.fetchOne(
         db.cachedStatement(
           sql: """
@@ -436,7 +456,7 @@ struct SQLiteTransaction: StoreTransaction {
   }
 
   /// The label rows of `object`: its labels with string values.
-  private static func labelRows(_ object: Object) -> [(String, String)] {
+  static func labelRows(_ object: Object) -> [(String, String)] {
     (object.value[path: WatchFilter.labelsPath]?.mapValue ?? ValueMap()).compactMap { k, v in
       guard case .string(let s) = v else { return nil }
       return (k, s)
@@ -571,6 +591,16 @@ struct SQLiteTransaction: StoreTransaction {
         throw .invalid(
           key(registry.type(for: BuiltinTypes.customResourceDefinitions)!, crd),
           [.forbidden("spec.names", "the group, plural and kind of a CRD are immutable")])
+      }
+      // As kube-apiserver: where objects are stored depends on it.
+      if before.namespaced != t.namespaced {
+        throw .invalid(
+          key(registry.type(for: BuiltinTypes.customResourceDefinitions)!, crd),
+          [
+            .invalid(
+              "spec.scope", .string(t.namespaced ? "Namespaced" : "Cluster"),
+              "field is immutable")
+          ])
       }
       return t
     }

@@ -88,7 +88,7 @@ enum StoreSchema {
     } else if found < 4 {
       try migrateLabelsToKeyOrder(db)
     }
-    for sql in statements { try db.execute(sql: sql) }
+    for sql in statements + ChangeBody.triggers { try db.execute(sql: sql) }
     try db.execute(
       sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)", arguments: [version])
   }

@@ -113,6 +113,67 @@ import Testing
     #expect(try f.store.check() == [])
   }
 
+  @Test func oneTransactionCreatesUpdatesAndDeletes() async throws {
+    let f = try StoreFixture()
+    try await f.namespace("default")
+    let start = try await f.store.currentRevision()
+    _ = try await f.store.transaction(context: f.admin) {
+      (tx: inout any StoreTransaction) throws(StoreError) in
+      var a = Object(apiVersion: "v1", kind: "ConfigMap", name: "a", namespace: "default")
+      a.value["data"] = .map(ValueMap([("v", .string("1"))]))
+      a = try tx.create(a)
+      a.value["data"] = .map(ValueMap([("v", .string("2"))]))
+      _ = try tx.update(a)
+      var b = Object(apiVersion: "v1", kind: "ConfigMap", name: "b", namespace: "default")
+      b.value["data"] = .map(ValueMap([("v", .string("b"))]))
+      _ = try tx.create(b)
+      _ = try tx.delete(cmKey("b"), options: DeleteOptions())
+    }
+    let events = try await collect(
+      try await f.store.watch(configMaps, from: start, ListOptions()), 4)
+    #expect(events.map(\.kind) == [.added, .modified, .added, .deleted])
+    #expect(events.map(value) == ["1", "2", "b", "b"])
+    #expect(try f.store.check() == [])
+  }
+
+  /// Removing the last finalizer of an object being deleted removes it through `update`.
+  @Test func theLastFinalizerGoingKeepsEveryBody() async throws {
+    let f = try StoreFixture()
+    try await f.namespace("default")
+    let start = try await f.store.currentRevision()
+    var a = Object(apiVersion: "v1", kind: "ConfigMap", name: "a", namespace: "default")
+    a.value["data"] = .map(ValueMap([("v", .string("1"))]))
+    a.finalizers = ["example.com/hold"]
+    _ = try await f.store.create(a, context: f.admin)
+    var marked = try #require(
+      try await f.store.delete(cmKey("a"), options: DeleteOptions(), context: f.admin))
+    marked.finalizers = []
+    _ = try await f.store.update(marked, context: f.admin)
+    let events = try await collect(
+      try await f.store.watch(configMaps, from: start, ListOptions()), 3)
+    #expect(events.map(\.kind) == [.added, .modified, .deleted])
+    #expect(events.map(value) == ["1", "1", "1"])
+    #expect(events[0].object.deletionTimestamp == nil)
+    #expect(events[1].object.deletionTimestamp != nil)
+    #expect(try f.store.check() == [])
+  }
+
+  /// A writer that knows nothing of empty bodies (an older mooring still running against
+  /// a migrated file) updates the object's row itself: the triggers keep the body.
+  @Test func anotherWriterOfTheFileCannotLoseABody() async throws {
+    let f = try StoreFixture()
+    try await f.namespace("default")
+    let start = try await f.store.currentRevision()
+    try await f.configMap("a", data: ["v": "1"])
+    try await DatabaseQueue(path: f.path).write { db in
+      try db.execute(sql: "UPDATE objects SET data = X'7B7D' WHERE name = 'a'")
+      try db.execute(sql: "DELETE FROM objects WHERE name = 'a'")
+    }
+    let log = try rows(f, after: start)
+    #expect(log.map(\.0) == ["ADDED"])
+    #expect(try value(Object(JSON.decode([UInt8](log[0].1)))) == "1")
+  }
+
   @Test func checkReportsABodyFoundNowhere() async throws {
     let f = try StoreFixture()
     _ = try await history(f)

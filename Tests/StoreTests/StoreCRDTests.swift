@@ -25,6 +25,21 @@ import YAML
         selectableFields: [{jsonPath: .spec.color}]
     """
 
+  /// As in kube-apiserver: where a CRD's objects are stored depends on its scope.
+  @Test func aCRDsScopeIsImmutable() async throws {
+    let f = try StoreFixture()
+    var crd = try await f.store.create(
+      try Object(YAMLDecoder().decode(Array(Self.crd.utf8))[0].value), context: f.admin)
+    crd.value[path: "spec.scope"] = "Cluster"
+    let error = await storeError { _ = try await f.store.update(crd, context: f.admin) }
+    guard case .invalid(_, let causes)? = error else {
+      Issue.record("expected Invalid, got \(String(describing: error))")
+      return
+    }
+    #expect(causes.map(\.field.description) == ["spec.scope"])
+    #expect(causes.first?.detail == "field is immutable")
+  }
+
   @Test func aCRDRegistersItsKindAndDeletingItRemovesObjects() async throws {
     let f = try StoreFixture()
     try await f.namespace("default")

@@ -149,6 +149,26 @@ import YAML
     }
   }
 
+  /// Another process registered a kind and put an object of it in the Namespace: this
+  /// store's next write reads the kind, and the Namespace's deletion takes the object.
+  @Test func aNamespaceDeletionTakesKindsAnotherProcessRegistered() async throws {
+    let f = try StoreFixture()
+    try await f.namespace("team")
+    let other = try SQLiteStore(path: f.path)
+    let crd = try Object(YAMLDecoder().decode(Array(StoreCRDTests.crd.utf8))[0].value)
+    _ = try await other.create(crd, context: f.admin)
+    _ = try await other.create(
+      Object(apiVersion: "example.com/v1", kind: "Widget", name: "w", namespace: "team"),
+      context: f.admin)
+    let widgets = GroupResource(group: "example.com", resource: "widgets")
+    let team = ObjectKey(namespaces, namespace: nil, name: "team")
+    _ = try await f.store.delete(team, options: DeleteOptions(), context: f.admin)
+    try f.store.collectGarbage()
+    #expect(await storeError { _ = try await f.store.get(team) } == .notFound(team))
+    #expect(try await other.list(widgets, ListOptions(namespace: "team")).items.isEmpty)
+    #expect(try f.store.check() == [])
+  }
+
   /// A transaction remembers the Namespaces it found active, but not past a write to one:
   /// deleting a Namespace and then creating into it in the same transaction still fails,
   /// and nothing of the transaction is kept.

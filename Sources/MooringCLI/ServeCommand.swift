@@ -129,15 +129,20 @@ struct ServeCommand: AsyncParsableCommand {
       store: store, dataDirectory: dataDir, logger: logger, chain: AdmissionChain(authorizer: rbac),
       authorizer: RBACSyncAuthorizer(rbac: rbac), fetchConcurrency: concurrentFetches)
     let trail = RequestAuditTrail(store: store, logger: logger)
+    let auditLog = try auditLogPath.map { try AuditLog(path: $0) }
     let compaction = Duration.seconds(parsing: compactionInterval) ?? 0
-    // Shut down in reverse order: the API first, the request trail's last flush at the end.
-    let services: [any Service] = [
+    // Shut down in reverse order: the API first, the request trail's and audit log's last
+    // flushes at the end.
+    var services: [any Service] = auditLog.map { [AuditLogService(log: $0, logger: logger)] } ?? []
+    services += [
       StoreMaintenanceService(
         store: store, trail: trail, compactionInterval: compaction > 0 ? compaction : nil,
         auditRetention: Duration.seconds(parsing: auditRetention) ?? 604_800,
         auditMaxRequests: auditMaxRequests, logger: logger),
       ControllerService(loop: loop),
-      try apiServer(store: store, rbac: rbac, registry: registry, trail: trail, logger: logger),
+      try apiServer(
+        store: store, rbac: rbac, registry: registry, trail: trail, auditLog: auditLog,
+        logger: logger),
     ]
     let group = ServiceGroup(
       services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -151,7 +156,7 @@ extension ServeCommand {
   /// (what `mooring kubeconfig` reads).
   func apiServer(
     store: SQLiteStore, rbac: RBACAuthorizer, registry: PrometheusCollectorRegistry,
-    trail: RequestAuditTrail, logger: Logger
+    trail: RequestAuditTrail, auditLog: AuditLog?, logger: Logger
   ) throws -> any Service {
     let colon = listen.lastIndex(of: ":")!
     let host = String(listen[..<colon])
@@ -196,7 +201,7 @@ extension ServeCommand {
     let scheme = insecureHTTP ? "http" : "https"
     return try APIServer(
       handler: handler, authenticator: authenticator, host: host, port: port,
-      certificate: certificate, auditLog: try auditLogPath.map { try AuditLog(path: $0) },
+      certificate: certificate, auditLog: auditLog,
       requestTrail: trail
     )
     .application(logger: logger) { bound in

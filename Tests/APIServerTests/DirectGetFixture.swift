@@ -18,7 +18,7 @@ struct DirectGetFixture {
   /// The issuer of ServiceAccount tokens `authenticator` accepts.
   let accounts = ServiceAccountTokens(key: P256.Signing.PrivateKey())
 
-  init() async throws {
+  init(auditLog: AuditLog? = nil) async throws {
     f = try RBACTestStore()
     try await f.namespace("default")
     var cm = Object(apiVersion: "v1", kind: "ConfigMap", name: "a", namespace: "default")
@@ -43,7 +43,7 @@ struct DirectGetFixture {
     trail = RequestAuditTrail(store: f.store, logger: Logger(label: "test"))
     direct = DirectGet(
       handler: handler, authenticator: authenticator,
-      recorder: RequestRecorder(metrics: false, auditLog: nil, requestTrail: trail))
+      recorder: RequestRecorder(metrics: false, auditLog: auditLog, requestTrail: trail))
   }
 
   /// The general path's answer to alice's GET of `default/a` (which also reads the RBAC

@@ -463,11 +463,19 @@ import Testing
     let audit = try MooringProcess.run(["audit", "--data-dir", c.root + "/data", "--user", "alice"])
     #expect(
       audit.stdout.contains("create   organizations.resourcemanager.mooring.dev/acme"), "\(audit)")
-    let log = try String(contentsOfFile: setup + "/audit.log", encoding: .utf8)
-    let creates = log.split(separator: "\n").filter {
-      $0.contains("\"verb\":\"create\"") && $0.contains("\"username\":\"alice\"")
-        && $0.contains("\"resource\":\"organizations\"")
+    // The audit log is written every 250 ms.
+    func aliceCreates(_ log: String) -> [Substring] {
+      log.split(separator: "\n").filter {
+        $0.contains("\"verb\":\"create\"") && $0.contains("\"username\":\"alice\"")
+          && $0.contains("\"resource\":\"organizations\"")
+      }
     }
+    var log = try String(contentsOfFile: setup + "/audit.log", encoding: .utf8)
+    for _ in 0..<20 where aliceCreates(log).count < 2 || !log.contains("\"code\":401") {
+      try await Task.sleep(for: .milliseconds(250))
+      log = try String(contentsOfFile: setup + "/audit.log", encoding: .utf8)
+    }
+    let creates = aliceCreates(log)
     #expect(creates.count == 2, "\(log)")
     #expect(creates.first?.contains("\"code\":403") == true)
     #expect(creates.last?.contains("\"code\":201") == true)

@@ -32,6 +32,10 @@
   api_bench.py time-cmd RUNS OUT CMD...
       Runs CMD RUNS times in a row, standard output to OUT; prints JSON: wall seconds of
       each run and the lines of the last output.
+  api_bench.py throttle OUT CMD...
+      Runs the kubectl command CMD (given -v=3) once, standard output to OUT; prints
+      JSON: its wall seconds, and the waits client-go's rate limiter logged ("Waited for
+      ... due to client-side throttling"): how many, and their sum in seconds.
 
 Never asserts timings.
 """
@@ -359,6 +363,29 @@ def time_cmd(runs, out, *cmd):
     print(json.dumps(result))
 
 
+def go_seconds(text):
+    """A Go time.Duration's text (1.5s, 196.4ms, 850µs, 1m2s) in seconds."""
+    import re
+
+    units = {"h": 3600, "m": 60, "s": 1, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
+    return sum(float(n) * units[u] for n, u in re.findall(r"([0-9.]+)(h|ms|m|s|us|µs|ns)", text))
+
+
+def throttle(out, *cmd):
+    import re
+    import subprocess
+
+    with open(out, "wb") as f:
+        t0 = time.monotonic()
+        r = subprocess.run(cmd, stdout=f, stderr=subprocess.PIPE)
+        seconds = time.monotonic() - t0
+    if r.returncode != 0:
+        raise SystemExit("%s: exit %d" % (" ".join(cmd), r.returncode))
+    waits = [go_seconds(m) for m in re.findall(
+        r"Waited for (\S+) due to client-side throttling", r.stderr.decode(errors="replace"))]
+    print(json.dumps({"seconds": seconds, "waits": len(waits), "waited": sum(waits)}))
+
+
 def cputime(pid):
     import os
 
@@ -383,6 +410,8 @@ def main():
         return fetch(*args)
     if cmd == "wait-http":
         return wait_http(*args)
+    if cmd == "throttle":
+        return throttle(*args)
     if cmd == "time-cmd":
         return time_cmd(*args)
     if cmd == "replay-server":

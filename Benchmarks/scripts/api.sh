@@ -99,6 +99,9 @@ bench_api() {
   # 10) spaces the pages out; one request (--chunk-size=0) shows the server without it.
   echo "list_table_one $(timed "$API_LIST_RUNS" "$out" "${k[@]}" get configmaps -A \
     --chunk-size=0)" >>"$results"
+  # kubectl's own account of that spacing: client-go logs each wait at -v=3.
+  echo "list_throttle $("$PY" Benchmarks/peers/api_bench.py throttle "$out" "${k[@]}" \
+    get configmaps -A -v=3)" >>"$results"
   echo "rss_list $("$PY" Benchmarks/peers/api_bench.py rss "$platform_pid")" >>"$results"
 
   "$PY" Benchmarks/peers/api_bench.py replay-server "$platform_api" "$kc/replay-port" &
@@ -185,6 +188,9 @@ print(f"kubectl get configmaps -A --chunk-size=0 (one request, no client-side th
 print(f"  mooring {med(lo):.3f} s   replay peer {med(plo):.3f} s   ratio {ratio(med(lo), med(plo))}")
 print(f"  (by default kubectl asks for pages of 500: {(int(objects) + 499) // 500} requests, and its rate")
 print("  limiter (client-go defaults: 5/s, burst 10) delays each page past the 10th by ~0.2 s)")
+th = r["list_throttle"]
+print(f"  kubectl's own log (-v=3), one table run of {th['seconds']:.3f} s: {th['waits']} waits for"
+      f" client-side throttling, {th['waited']:.3f} s in all")
 w, wb, ew = r["wrk"], r["wrk_busy"], r["etcd_wrk"]
 def wrkline(x):
     errs = x["errors_status"] + x["errors_connect"] + x["errors_read"] + x["errors_write"] + x["errors_timeout"]

@@ -5,11 +5,15 @@ import Synchronization
   import Glibc
 #endif
 
-/// Version-4 UUIDs for new objects' `metadata.uid`, lower-case as kube writes them, cut
-/// from random bytes read from /dev/urandom 4 KiB at a time: one system call per 256 uids
-/// instead of one or two per uid (Foundation's `UUID()`), which showed in the profile of
-/// batched creates.
-enum ObjectUIDs {
+/// UUIDs for new objects' `metadata.uid`, lower-case as kube writes them: version 7
+/// (RFC 9562), time-ordered. The first 48 bits are the Unix time in milliseconds and the
+/// next 12 a counter within the millisecond, so uids of successive creates sort in order
+/// and land beside each other in the store's uid index instead of on a random page each
+/// (with random uids, a batch of 1,000 creates rewrote some 600 of that index's pages and
+/// a fifth of the bytes a batch writes). The other 62 bits are random, read from
+/// /dev/urandom 4 KiB at a time. kube treats a uid as opaque: only uniqueness counts,
+/// and the creation time it carries is the object's public creationTimestamp anyway.
+public enum ObjectUIDs {
   private struct Buffer {
     var bytes = [UInt8](repeating: 0, count: 4096)
     var offset = 4096
@@ -54,16 +58,37 @@ enum ObjectUIDs {
   }
 
   private static let buffer = Mutex(Buffer())
+  /// The last millisecond used and the counter within it.
+  private static let clock = Mutex((millisecond: UInt64(0), counter: UInt16(0)))
   private static let hex = Array("0123456789abcdef".utf8)
 
-  /// A new random (version 4, RFC 9562 variant) UUID: `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx`.
-  static func next() -> String {
-    var random = buffer.withLock { Array($0.next16()) }
-    random[6] = (random[6] & 0x0F) | 0x40
-    random[8] = (random[8] & 0x3F) | 0x80
+  /// A new version 7 UUID: `tttttttt-tttt-7ccc-yxxx-xxxxxxxxxxxx` (t: Unix milliseconds,
+  /// c: counter, y: RFC 9562 variant). Public for the store benchmark's raw SQLite peer,
+  /// which writes the same rows.
+  public static func next() -> String {
+    var ts = timespec()
+    clock_gettime(CLOCK_REALTIME, &ts)
+    let now = UInt64(ts.tv_sec) * 1_000 + UInt64(ts.tv_nsec) / 1_000_000
+    // Never backwards (a clock step back reuses the last millisecond), and past 4,096
+    // uids in one millisecond the next millisecond is borrowed.
+    let (millisecond, counter) = clock.withLock { c -> (UInt64, UInt16) in
+      if now > c.millisecond {
+        c = (now, 0)
+      } else if c.counter == 0x0FFF {
+        c = (c.millisecond + 1, 0)
+      } else {
+        c.counter += 1
+      }
+      return (c.millisecond, c.counter)
+    }
+    var bytes = buffer.withLock { Array($0.next16()) }
+    for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: millisecond >> (40 - 8 * i)) }
+    bytes[6] = 0x70 | UInt8(counter >> 8)
+    bytes[7] = UInt8(truncatingIfNeeded: counter)
+    bytes[8] = (bytes[8] & 0x3F) | 0x80
     var out = [UInt8]()
     out.reserveCapacity(36)
-    for (i, b) in random.enumerated() {
+    for (i, b) in bytes.enumerated() {
       if i == 4 || i == 6 || i == 8 || i == 10 { out.append(UInt8(ascii: "-")) }
       out.append(hex[Int(b >> 4)])
       out.append(hex[Int(b & 0x0F)])

@@ -3,20 +3,31 @@ import Testing
 
 @testable import Store
 
-/// New objects' uids: random version-4 UUIDs in kube's lower-case form, never repeated.
+/// New objects' uids: version 7 UUIDs in kube's lower-case form, in creation order,
+/// carrying the time they were made, never repeated.
 @Suite struct ObjectUIDsTests {
-  @Test func versionFourLowerCaseAndUnique() {
-    var seen = Set<String>()
-    // More than one 4 KiB buffer of random bytes (256 uids each).
-    for _ in 0..<2_000 {
-      let uid = ObjectUIDs.next()
-      #expect(seen.insert(uid).inserted, "repeated uid \(uid)")
+  @Test func versionSevenLowerCaseOrderedAndUnique() {
+    let before = UInt64(Date().timeIntervalSince1970 * 1000)
+    // More than one 4 KiB buffer of random bytes (256 uids each), and likely more than
+    // the 4,096 a millisecond's counter holds.
+    let uids = (0..<6_000).map { _ in ObjectUIDs.next() }
+    let after = UInt64(Date().timeIntervalSince1970 * 1000)
+    #expect(Set(uids).count == uids.count, "a uid repeated")
+    #expect(uids == uids.sorted(), "uids out of creation order")
+    for uid in uids.prefix(300) + uids.suffix(300) {
       #expect(UUID(uuidString: uid) != nil, "\(uid) does not parse as a UUID")
       #expect(uid == uid.lowercased())
       let bytes = Array(uid.utf8)
       #expect(bytes.count == 36)
-      #expect(bytes[14] == UInt8(ascii: "4"), "version of \(uid)")
+      #expect(bytes[14] == UInt8(ascii: "7"), "version of \(uid)")
       #expect("89ab".utf8.contains(bytes[19]), "variant of \(uid)")
     }
+    // The first 48 bits: the Unix time in milliseconds (a counter that overflowed may
+    // borrow a few milliseconds ahead).
+    let hex = uids.map { String($0.prefix(8) + $0.dropFirst(9).prefix(4)) }
+    let first = UInt64(hex.first!, radix: 16)!
+    let last = UInt64(hex.last!, radix: 16)!
+    #expect(first >= before && first <= after)
+    #expect(last >= first && last <= after + 10)
   }
 }

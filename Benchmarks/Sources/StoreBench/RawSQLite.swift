@@ -106,7 +106,7 @@ final class RawSQLite {
   /// The JSON the store would write for object `i` at revision `rv`.
   static func row(_ i: Int, rv: Int64, time: Double) -> Row {
     var o = Workload.object(i)
-    let uid = UUID().uuidString.lowercased()
+    let uid = ObjectUIDs.next()
     o.uid = uid
     o.creationTimestamp = "2026-01-01T00:00:00Z"
     o.generation = 1

@@ -105,10 +105,6 @@ public final class SQLiteStore: ObjectStore {
   /// Number of open watchers.
   public var watcherCount: Int { hub.count }
 
-  /// Publishes to watchers the changes other processes committed to the file since this
-  /// store last saw it (the daemon calls this periodically so that writes by `mooring`
-  /// commands reach its controllers). Returns how many it found.
-  @discardableResult
   /// The built-in kinds plus the kinds of every stored CRD.
   static func loadRegistry(_ db: Database) throws -> TypeRegistry {
     var registry = BuiltinTypes.registry
@@ -126,17 +122,18 @@ public final class SQLiteStore: ObjectStore {
     return registry
   }
 
+  /// Publishes to watchers the changes other processes committed to the file since this
+  /// store last saw it (the daemon calls this periodically so that writes by `mooring`
+  /// commands reach its controllers; every write does it first too). Returns how many it
+  /// found.
+  @discardableResult
   public func refreshFromDisk() throws(StoreError) -> Int {
     do {
       // Under the writer lock, so publishing interleaves with no local commit.
       return try pool.writeWithoutTransaction { db in
         let foreign = try foreignChanges(db)
         guard let foreign else { return 0 }
-        state.withLock {
-          $0.revision = foreign.revision
-          if let registry = foreign.registry { $0.registry = registry }
-        }
-        hub.publish(foreign.changes)
+        take(foreign)
         return foreign.changes.count
       }
     } catch {
@@ -144,34 +141,81 @@ public final class SQLiteStore: ObjectStore {
     }
   }
 
-  /// What other processes committed to the file after this one's last known revision:
-  /// their changes in order, the file's revision, and the registry rebuilt from the
-  /// stored CRDs when they changed any; nil when nothing. Called under the writer lock.
-  func foreignChanges(_ db: Database) throws
-    -> (changes: [CommittedChange], revision: Int64, registry: TypeRegistry?)?
-  {
+  /// What other processes committed: their changes in revision order, the file's revision,
+  /// and the registry rebuilt from the stored CRDs when they changed any.
+  typealias ForeignChanges = (changes: [CommittedChange], revision: Int64, registry: TypeRegistry?)
+
+  /// What other processes committed to the file after this one's last known revision;
+  /// nil when nothing. A MODIFIED change carries the object's previous state, so watchers
+  /// with selectors see objects move in and out. Called under the writer lock.
+  func foreignChanges(_ db: Database) throws -> ForeignChanges? {
     let known = state.withLock { $0.revision }
     let current =
       try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'revision'") ?? known
     guard current > known else { return nil }
-    let changes: [CommittedChange] = try Row.fetchAll(
+    let previous = try db.cachedStatement(
+      sql: """
+        SELECT \(ChangeBody.column("c")) FROM changes c
+        WHERE c.grp = ? AND c.resource = ? AND c.namespace = ? AND c.name = ? AND c.rv < ?
+        ORDER BY c.rv DESC LIMIT 1
+        """)
+    var changes: [CommittedChange] = []
+    for row in try Row.fetchAll(
       db,
       sql: """
-        SELECT c.rv, c.type, c.grp, c.resource, \(ChangeBody.column("c")) FROM changes c
-        WHERE c.rv > ? AND c.rv <= ? ORDER BY c.rv
+        SELECT c.rv, c.type, c.grp, c.resource, c.namespace, c.name, \(ChangeBody.column("c"))
+        FROM changes c WHERE c.rv > ? AND c.rv <= ? ORDER BY c.rv
         """,
-      arguments: [known, current]
-    ).compactMap { row in
-      guard let kind = WatchEvent.Kind(rawValue: row[1]) else { return nil }
-      return CommittedChange(
-        kind: kind, resource: GroupResource(group: row[2], resource: row[3]),
-        object: try StoredObject.decode(row[4]), old: nil, revision: row[0])
+      arguments: [known, current])
+    {
+      guard let kind = WatchEvent.Kind(rawValue: row[1]) else { continue }
+      let rv: Int64 = row[0]
+      let resource = GroupResource(group: row[2], resource: row[3])
+      var old: Object?
+      if kind == .modified,
+        let data = try Data.fetchOne(
+          previous, arguments: [resource.group, resource.resource, row[4], row[5], rv])
+      {
+        old = try StoredObject.decode(data)
+      }
+      changes.append(
+        CommittedChange(
+          kind: kind, resource: resource, object: try StoredObject.decode(row[6]), old: old,
+          revision: rv))
     }
     // Another process changed CRDs: rebuild the registry from the stored ones.
     let registry =
       changes.contains { $0.resource == BuiltinTypes.customResourceDefinitions }
       ? try Self.loadRegistry(db) : nil
     return (changes, current, registry)
+  }
+
+  /// Makes `foreign` this store's state and publishes its changes. Called under the
+  /// writer lock.
+  private func take(_ foreign: ForeignChanges) {
+    state.withLock {
+      $0.revision = foreign.revision
+      if let registry = foreign.registry { $0.registry = registry }
+    }
+    hub.publish(foreign.changes)
+  }
+
+  /// Catches up with other processes' commits before a write, under the writer lock. A
+  /// change that cannot be read (say, a body a newer mooring wrote) must not stop this
+  /// process's writes: the revision moves past it, the registry is read again, and every
+  /// watcher is closed as expired, to list again.
+  func catchUpWithOtherWriters(_ db: Database) {
+    do {
+      if let foreign = try foreignChanges(db) { take(foreign) }
+    } catch {
+      let current = try? Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'revision'")
+      let registry = try? Self.loadRegistry(db)
+      state.withLock { s in
+        if let current { s.revision = max(s.revision, current) }
+        if let registry { s.registry = registry }
+      }
+      hub.closeAll(expiredAt: current ?? 0)
+    }
   }
 
   // MARK: - Reads
@@ -285,7 +329,8 @@ public final class SQLiteStore: ObjectStore {
 
   /// Runs `body` as a write transaction that is always rolled back: every check a real
   /// write makes (names, conflicts, namespaces, validation) runs, nothing persists, no
-  /// revision is used and no watcher sees anything. What `dryRun=All` answers.
+  /// revision is used and no watcher sees anything of it (changes other processes
+  /// committed before it are published, as before any write). What `dryRun=All` answers.
   public func dryRun<T>(
     context: WriteContext, _ body: (inout any StoreTransaction) throws(StoreError) -> T
   ) throws(StoreError) -> T {
@@ -320,17 +365,19 @@ public final class SQLiteStore: ObjectStore {
     do {
       try pool.writeWithoutTransaction { db in
         var tx: SQLiteTransaction?
-        var foreign: (changes: [CommittedChange], revision: Int64, registry: TypeRegistry?)?
+        // What other processes (the CLI beside a running daemon) committed comes first:
+        // its kinds are known to this transaction, its changes published before ours.
+        // Mostly read here, before the file's write lock is taken.
+        catchUpWithOtherWriters(db)
         try db.inTransaction(.immediate) {
-          // The file's revision, not the cached one: another process (the CLI beside a
-          // running daemon) may have written since; the immediate transaction holds the
-          // file's write lock, so this read is authoritative. What it wrote comes first:
-          // its kinds are known to this transaction, its changes published before ours.
+          // The file's revision, not the cached one: the immediate transaction holds the
+          // file's write lock, so this read is authoritative (and catches a commit made
+          // since the read above).
           let revision =
             try Int64.fetchOne(
               db.cachedStatement(sql: "SELECT value FROM meta WHERE key = 'revision'")) ?? 0
-          if revision > state.withLock({ $0.revision }) { foreign = try foreignChanges(db) }
-          let registry = foreign?.registry ?? state.withLock { $0.registry }
+          if revision > state.withLock({ $0.revision }) { catchUpWithOtherWriters(db) }
+          let registry = state.withLock { $0.registry }
           var t = SQLiteTransaction(
             db: db, registry: registry, revision: revision, context: context,
             now: configuration.clock())
@@ -347,13 +394,6 @@ public final class SQLiteStore: ObjectStore {
           }
           tx = t
           return .commit
-        }
-        if let foreign {
-          state.withLock { s in
-            s.revision = foreign.revision
-            if let registry = foreign.registry { s.registry = registry }
-          }
-          hub.publish(foreign.changes)
         }
         guard let tx else { return }
         state.withLock { s in

@@ -152,6 +152,19 @@ final class WatchHub: Sendable {
     if let closed { Self.closeTooSlow(closed) }
   }
 
+  /// Closes every watcher with Expired (410): what happened after `revision` cannot be
+  /// told, so clients list again.
+  func closeAll(expiredAt revision: Int64) {
+    let all = state.withLock { s in
+      defer { s.watchers = [:] }
+      return Array(s.watchers.values)
+    }
+    for w in all {
+      w.continuation.finish(
+        throwing: StoreError.expired(requested: w.lastRevision, oldest: revision))
+    }
+  }
+
   /// Closes every watcher (the store is closing).
   func closeAll() {
     let all = state.withLock { s in

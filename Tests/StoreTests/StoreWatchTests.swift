@@ -2,6 +2,7 @@ import Foundation
 import Objects
 import Store
 import Testing
+import YAML
 
 @Suite struct StoreWatchTests {
   @Test func historyThenLiveInOrder() async throws {
@@ -124,6 +125,53 @@ import Testing
     #expect(events.compactMap(\.object.name) == ["x1", "x2", "mine"])
     #expect(events.map(\.revision) == events.map(\.revision).sorted())
     #expect(try await f.store.currentRevision() == (try await other.currentRevision()) + 1)
+  }
+
+  /// A kind another process registered is known to this store's next write, and its
+  /// objects' changes reach watchers even when that write fails; nothing comes twice.
+  @Test func anotherProcesssKindsAreKnownToTheNextWrite() async throws {
+    let f = try StoreFixture()
+    try await f.namespace("default")
+    let other = try SQLiteStore(path: f.path)
+    let crd = try Object(YAMLDecoder().decode(Array(StoreCRDTests.crd.utf8))[0].value)
+    _ = try await other.create(crd, context: f.admin)
+    let widgets = GroupResource(group: "example.com", resource: "widgets")
+    let start = try await other.currentRevision()
+    _ = try await other.create(
+      Object(apiVersion: "example.com/v1", kind: "Widget", name: "theirs", namespace: "default"),
+      context: f.admin)
+    // A write that fails (the namespace is missing) still catches up.
+    let missing = await storeError {
+      _ = try await f.store.create(
+        Object(apiVersion: "example.com/v1", kind: "Widget", name: "w", namespace: "none"),
+        context: f.admin)
+    }
+    #expect(missing != nil)
+    #expect(f.store.registry.type(for: widgets) != nil)
+    let watch = try await f.store.watch(widgets, from: start, ListOptions())
+    _ = try await f.store.create(
+      Object(apiVersion: "example.com/v1", kind: "Widget", name: "mine", namespace: "default"),
+      context: f.admin)
+    #expect(try f.store.refreshFromDisk() == 0)
+    let events = try await collect(watch, 2)
+    #expect(events.compactMap(\.object.name) == ["theirs", "mine"])
+  }
+
+  /// Another process moves an object out of a selection: a watcher with that selector
+  /// gets DELETED, as for a local write.
+  @Test func anotherProcesssChangesAreSelectedAsLocalOnes() async throws {
+    let f = try StoreFixture()
+    try await f.namespace("default")
+    var a = try await f.configMap("a", labels: ["tier": "web"])
+    let watch = try await f.store.watch(
+      configMaps, from: try await f.store.currentRevision(),
+      ListOptions(labelSelector: try LabelSelector(parsing: "tier=web")))
+    let other = try SQLiteStore(path: f.path)
+    a.labels = ["tier": "db"]
+    _ = try await other.update(a, context: f.admin)
+    #expect(try f.store.refreshFromDisk() == 1)
+    let events = try await collect(watch, 1)
+    #expect(events.map(\.kind) == [.deleted])
   }
 
   @Test func watchResumesAcrossAReopen() async throws {

@@ -13,7 +13,9 @@ import Synchronization
 /// so GETs answered on an event loop can be logged too. At most `maxPendingBytes` wait;
 /// past that (a disk that cannot keep up) lines are counted as dropped.
 public final class AuditLog: Sendable {
-  private let handle: Mutex<FileHandle>
+  /// The file, and whether the last write failed (the next one starts a new line, so a
+  /// line cut short is not joined to the next).
+  private let file: Mutex<(handle: FileHandle, torn: Bool)>
   private let pending = Mutex<[UInt8]>([])
   private let dropped = Atomic<Int>(0)
   /// Bytes of lines waiting at most before new ones are dropped.
@@ -22,17 +24,14 @@ public final class AuditLog: Sendable {
   /// Opens (appending to) the file at `path`.
   public init(path: String, maxPendingBytes: Int = 64 << 20) throws {
     self.maxPendingBytes = maxPendingBytes
-    if !FileManager.default.fileExists(atPath: path) {
-      guard
-        FileManager.default.createFile(
-          atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
-      else { throw AuditLogError(message: "cannot create the audit log \(path)") }
+    // O_APPEND: every write lands at the end, also after a rotation truncated the file.
+    let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+    guard fd >= 0 else {
+      throw AuditLogError(
+        message:
+          "cannot open the audit log \(path) for writing: \(String(cString: strerror(errno)))")
     }
-    guard let h = FileHandle(forWritingAtPath: path) else {
-      throw AuditLogError(message: "cannot open the audit log \(path) for writing")
-    }
-    h.seekToEndOfFile()
-    handle = Mutex(h)
+    file = Mutex((FileHandle(fileDescriptor: fd, closeOnDealloc: true), false))
   }
 
   /// One finished request.
@@ -53,7 +52,7 @@ public final class AuditLog: Sendable {
     let verb = Self.verb(r)
     var event: ValueMap = [
       "kind": "Event", "apiVersion": "audit.k8s.io/v1", "level": "Metadata",
-      "auditID": .string(UUID().uuidString.lowercased()), "stage": "ResponseComplete",
+      "auditID": .string(ObjectUIDs.next()), "stage": "ResponseComplete",
       "requestURI": .string(r.uri), "verb": .string(verb),
       "user": [
         "username": .string(r.user.username), "groups": .list(r.user.groups.map(Value.string)),
@@ -75,8 +74,10 @@ public final class AuditLog: Sendable {
     event["responseStatus"] = ["metadata": .map([:]), "code": .int(Int64(entry.status))]
     event["requestReceivedTimestamp"] = .string(Self.timestamp(entry.received))
     event["stageTimestamp"] = .string(Self.timestamp(entry.finished))
-    let millis = entry.finished.timeIntervalSince(entry.received) * 1000
-    event["annotations"] = ["mooring.dev/latency-ms": .string(String(format: "%.3f", millis))]
+    event["annotations"] = [
+      "mooring.dev/latency-ms": .string(
+        Self.milliseconds(entry.finished.timeIntervalSince(entry.received)))
+    ]
     return .map(event)
   }
 
@@ -99,19 +100,32 @@ public final class AuditLog: Sendable {
     public var dropped: Int
   }
 
-  /// Writes the queued lines to the file.
+  /// A write of the queued lines failed: they are lost.
+  public struct WriteFailed: Error, CustomStringConvertible {
+    /// The lines lost: the batch, and those dropped before it.
+    public var lines: Int
+    public var error: any Error
+    public var description: String { "\(lines) audit log lines lost: \(error)" }
+  }
+
+  /// Writes the queued lines to the file; one flush at a time, so batches stay in order.
   @discardableResult
-  public func flush() throws -> Flushed {
-    let batch = pending.withLock { p in
-      let b = p
-      p.removeAll(keepingCapacity: true)
-      return b
+  public func flush() throws(WriteFailed) -> Flushed {
+    try file.withLock { (f) throws(WriteFailed) -> Flushed in
+      var batch: [UInt8] = []
+      pending.withLock { swap(&batch, &$0) }
+      let lost = dropped.exchange(0, ordering: .relaxed)
+      guard !batch.isEmpty else { return Flushed(bytes: 0, dropped: lost) }
+      do {
+        if f.torn { try f.handle.write(contentsOf: [10]) }
+        try f.handle.write(contentsOf: batch)
+        f.torn = false
+      } catch {
+        f.torn = true
+        throw WriteFailed(lines: lost + batch.lazy.filter { $0 == 10 }.count, error: error)
+      }
+      return Flushed(bytes: batch.count, dropped: lost)
     }
-    let lost = dropped.exchange(0, ordering: .relaxed)
-    if !batch.isEmpty {
-      try handle.withLock { try $0.write(contentsOf: batch) }
-    }
-    return Flushed(bytes: batch.count, dropped: lost)
   }
 
   /// kube's verb for a request: get/list/watch/create/update/patch/delete/deletecollection.
@@ -130,6 +144,15 @@ public final class AuditLog: Sendable {
     case "DELETE": return named ? "delete" : "deletecollection"
     default: return r.method.lowercased()
     }
+  }
+
+  /// `seconds` in milliseconds with three decimals ("1.500"), without Foundation's
+  /// formatter (this runs on event loops).
+  static func milliseconds(_ seconds: Double) -> String {
+    let micros = max(0, Int64((seconds * 1e6).rounded()))
+    let (whole, fraction) = micros.quotientAndRemainder(dividingBy: 1_000)
+    let digits = String(fraction)
+    return String(whole) + "." + String(repeating: "0", count: 3 - digits.count) + digits
   }
 
   /// kube's MicroTime text of `date` (`2026-12-07T02:15:00.123456Z`), to the nearest

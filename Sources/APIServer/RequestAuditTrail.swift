@@ -36,11 +36,10 @@ public final class RequestAuditTrail: Sendable {
   /// records are logged as lost.
   @discardableResult
   public func flush() -> Int {
-    let batch = pending.withLock { p in
-      let b = p
-      p.removeAll(keepingCapacity: true)
-      return b
-    }
+    // Swapped out: the buffer starts small again (keeping its capacity would copy it whole
+    // on the next append, as the batch still shares it).
+    var batch: [RequestRecord] = []
+    pending.withLock { swap(&batch, &$0) }
     let lost = dropped.exchange(0, ordering: .relaxed)
     if lost > 0 {
       logger.warning(

@@ -68,6 +68,27 @@ import Testing
     #expect(try lines(path).count == 3)
   }
 
+  /// A write that fails (here: a full device) reports the lines it lost.
+  @Test func aFailedWriteReportsItsLines() throws {
+    let log = try AuditLog(path: "/dev/full")
+    log.record(entry("/api/v1/namespaces/default/configmaps/a"))
+    log.record(entry("/api/v1/namespaces/default/configmaps/b"))
+    var lost: Int?
+    do {
+      try log.flush()
+    } catch {
+      lost = error.lines
+    }
+    #expect(lost == 2)
+  }
+
+  @Test func latencyInMilliseconds() {
+    #expect(AuditLog.milliseconds(0.0015) == "1.500")
+    #expect(AuditLog.milliseconds(2) == "2000.000")
+    #expect(AuditLog.milliseconds(0.000_000_4) == "0.000")
+    #expect(AuditLog.milliseconds(0.012_345_6) == "12.346")
+  }
+
   @Test func eventLoopGETsAreLogged() async throws {
     let path = directory + "/audit.log"
     let log = try AuditLog(path: path)

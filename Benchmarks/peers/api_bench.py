@@ -380,10 +380,19 @@ def throttle(out, *cmd):
         r = subprocess.run(cmd, stdout=f, stderr=subprocess.PIPE)
         seconds = time.monotonic() - t0
     if r.returncode != 0:
-        raise SystemExit("%s: exit %d" % (" ".join(cmd), r.returncode))
-    waits = [go_seconds(m) for m in re.findall(
-        r"Waited for (\S+) due to client-side throttling", r.stderr.decode(errors="replace"))]
-    print(json.dumps({"seconds": seconds, "waits": len(waits), "waited": sum(waits)}))
+        raise SystemExit("%s: exit %d: %s" % (" ".join(cmd), r.returncode,
+                                               r.stderr.decode(errors="replace")[-500:]))
+    log = r.stderr.decode(errors="replace")
+    # client-go up to 1.32, then 1.33's structured form; a wait over 1 s is logged twice
+    # (also by its once-a-second logger), so each (delay, request) counts once.
+    waits = set(re.findall(
+        r"Waited for (\S+) due to client-side throttling, not priority and fairness, request: (\S+)",
+        log))
+    waits |= set(re.findall(
+        r'Waited before sending request" delay="([^"]+)" reason="client-side throttling[^"]*"'
+        r'.*?URL="([^"]+)"', log))
+    waited = sum(go_seconds(d) for d, _ in waits)
+    print(json.dumps({"seconds": seconds, "waits": len(waits), "waited": waited}))
 
 
 def cputime(pid):

@@ -58,9 +58,27 @@ public enum ObjectUIDs {
   }
 
   private static let buffer = Mutex(Buffer())
-  /// The last millisecond used and the counter within it.
-  private static let clock = Mutex((millisecond: UInt64(0), counter: UInt16(0)))
+  private static let clock = Mutex(Clock())
   private static let hex = Array("0123456789abcdef".utf8)
+
+  /// The millisecond and counter of successive uids: never backwards (a clock stepping
+  /// back keeps the last millisecond), and past 4,096 uids in one millisecond the next
+  /// millisecond is borrowed.
+  struct Clock {
+    var millisecond: UInt64 = 0
+    var counter: UInt16 = 0
+
+    mutating func advance(to now: UInt64) -> (millisecond: UInt64, counter: UInt16) {
+      if now > millisecond {
+        (millisecond, counter) = (now, 0)
+      } else if counter == 0x0FFF {
+        (millisecond, counter) = (millisecond + 1, 0)
+      } else {
+        counter += 1
+      }
+      return (millisecond, counter)
+    }
+  }
 
   /// A new version 7 UUID: `tttttttt-tttt-7ccc-yxxx-xxxxxxxxxxxx` (t: Unix milliseconds,
   /// c: counter, y: RFC 9562 variant). Public for the store benchmark's raw SQLite peer,
@@ -69,18 +87,12 @@ public enum ObjectUIDs {
     var ts = timespec()
     clock_gettime(CLOCK_REALTIME, &ts)
     let now = UInt64(ts.tv_sec) * 1_000 + UInt64(ts.tv_nsec) / 1_000_000
-    // Never backwards (a clock step back reuses the last millisecond), and past 4,096
-    // uids in one millisecond the next millisecond is borrowed.
-    let (millisecond, counter) = clock.withLock { c -> (UInt64, UInt16) in
-      if now > c.millisecond {
-        c = (now, 0)
-      } else if c.counter == 0x0FFF {
-        c = (c.millisecond + 1, 0)
-      } else {
-        c.counter += 1
-      }
-      return (c.millisecond, c.counter)
-    }
+    let (millisecond, counter) = clock.withLock { $0.advance(to: now) }
+    return uid(millisecond: millisecond, counter: counter)
+  }
+
+  /// The uid of `millisecond` and `counter`, with 62 random bits.
+  static func uid(millisecond: UInt64, counter: UInt16) -> String {
     var bytes = buffer.withLock { Array($0.next16()) }
     for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: millisecond >> (40 - 8 * i)) }
     bytes[6] = 0x70 | UInt8(counter >> 8)

@@ -31,3 +31,27 @@ import Testing
     #expect(last >= first && last <= after + 10)
   }
 }
+
+extension ObjectUIDsTests {
+  /// The milliseconds of a uid.
+  func milliseconds(_ uid: String) -> UInt64 {
+    UInt64(String(uid.prefix(8) + uid.dropFirst(9).prefix(4)), radix: 16)!
+  }
+
+  /// Past 4,096 uids in one millisecond the next one is borrowed; a clock stepping back
+  /// keeps the last millisecond. Order and uniqueness hold throughout.
+  @Test func counterOverflowAndAClockSteppingBack() {
+    var clock = ObjectUIDs.Clock()
+    let t: UInt64 = 1_796_000_000_000
+    var ticks = (0..<5_000).map { _ in clock.advance(to: t) }
+    #expect(ticks[4_095] == (t, 4_095))
+    #expect(ticks[4_096] == (t + 1, 0))
+    ticks += (0..<10).map { _ in clock.advance(to: t - 60_000) }
+    #expect(ticks.last! == (t + 1, 913))
+    #expect(clock.advance(to: t + 5) == (t + 5, 0))
+    let uids = ticks.map { ObjectUIDs.uid(millisecond: $0.millisecond, counter: $0.counter) }
+    #expect(uids == uids.sorted())
+    #expect(Set(uids).count == uids.count)
+    #expect(milliseconds(uids[4_096]) == t + 1)
+  }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// Where a change's body lives. A change log row that repeated every object's body
@@ -40,6 +41,21 @@ enum ChangeBody {
     END
     """,
   ]
+
+  /// The object at `key`'s body before the change at revision `rv` (the previous change's
+  /// body), if the log still holds that change.
+  static func before(
+    _ rv: Int64, group: String, resource: String, namespace: String, name: String,
+    in db: Database
+  ) throws -> Data? {
+    let previous = try db.cachedStatement(
+      sql: """
+        SELECT \(column("c")) FROM changes c
+        WHERE c.grp = ? AND c.resource = ? AND c.namespace = ? AND c.name = ? AND c.rv < ?
+        ORDER BY c.rv DESC LIMIT 1
+        """)
+    return try Data.fetchOne(previous, arguments: [group, resource, namespace, name, rv])
+  }
 
   /// Change rows whose body is in neither place: the store's own invariant, broken.
   static func missing(_ db: Database) throws -> Int {

@@ -70,12 +70,6 @@ extension SQLiteStore {
         _ = args.append(contentsOf: [ns])
       }
       sql += " ORDER BY c.rv"
-      let previous = try db.cachedStatement(
-        sql: """
-          SELECT \(ChangeBody.column("c")) FROM changes c
-          WHERE c.grp = ? AND c.resource = ? AND c.namespace = ? AND c.name = ? AND c.rv < ?
-          ORDER BY c.rv DESC LIMIT 1
-          """)
       var changes: [CommittedChange] = []
       for row in try Row.fetchAll(db, sql: sql, arguments: args) {
         let rv: Int64 = row[0]
@@ -83,9 +77,9 @@ extension SQLiteStore {
         let object = try StoredObject.decode(row[4])
         var old: Object?
         if kind == .modified, !filter.selectsAll,
-          let data = try Data.fetchOne(
-            previous,
-            arguments: [filter.resource.group, filter.resource.resource, row[2], row[3], rv])
+          let data = try ChangeBody.before(
+            rv, group: filter.resource.group, resource: filter.resource.resource,
+            namespace: row[2], name: row[3], in: db)
         {
           old = try StoredObject.decode(data)
         }

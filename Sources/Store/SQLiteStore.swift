@@ -153,12 +153,6 @@ public final class SQLiteStore: ObjectStore {
     let current =
       try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'revision'") ?? known
     guard current > known else { return nil }
-    let previous = try db.cachedStatement(
-      sql: """
-        SELECT \(ChangeBody.column("c")) FROM changes c
-        WHERE c.grp = ? AND c.resource = ? AND c.namespace = ? AND c.name = ? AND c.rv < ?
-        ORDER BY c.rv DESC LIMIT 1
-        """)
     var changes: [CommittedChange] = []
     for row in try Row.fetchAll(
       db,
@@ -173,8 +167,9 @@ public final class SQLiteStore: ObjectStore {
       let resource = GroupResource(group: row[2], resource: row[3])
       var old: Object?
       if kind == .modified,
-        let data = try Data.fetchOne(
-          previous, arguments: [resource.group, resource.resource, row[4], row[5], rv])
+        let data = try ChangeBody.before(
+          rv, group: resource.group, resource: resource.resource, namespace: row[4],
+          name: row[5], in: db)
       {
         old = try StoredObject.decode(data)
       }

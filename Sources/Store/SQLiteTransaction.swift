@@ -379,17 +379,13 @@ struct SQLiteTransaction: StoreTransaction {
       let id = try upsert.run()
       let labels = object.value[path: WatchFilter.labelsPath]
       if let id, old == nil || old?.value[path: WatchFilter.labelsPath] != labels {
-        if let old { try deleteLabels(of: old, id: id) }
-        let insert = BoundStatement(
-          try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO labels (key, value, obj) VALUES (?, ?, ?)"),
-          in: db)
-        for (k, v) in Self.labelRows(object) {
-          insert.bind(1, k)
-          insert.bind(2, v)
-          insert.bind(3, id)
-          try insert.run()
+        if let old {
+          try forEachLabelRow(
+            of: old, id: id, "DELETE FROM labels WHERE key = ? AND value = ? AND obj = ?")
         }
+        // OR IGNORE: an identical row is already the state wanted.
+        try forEachLabelRow(
+          of: object, id: id, "INSERT OR IGNORE INTO labels (key, value, obj) VALUES (?, ?, ?)")
       }
       let owners = object.value[path: Self.ownersPath]
       if old == nil || old?.value[path: Self.ownersPath] != owners {
@@ -433,7 +429,10 @@ struct SQLiteTransaction: StoreTransaction {
             RETURNING id
             """),
         arguments: [g, r, ns, key.name])
-      if let id { try deleteLabels(of: stored, id: id) }
+      if let id {
+        try forEachLabelRow(
+          of: stored, id: id, "DELETE FROM labels WHERE key = ? AND value = ? AND obj = ?")
+      }
       try deleteRows("owners", g, r, ns, key.name)
       try record(.deleted, key, object, StoredObject.encode(object), verb: verb)
     }
@@ -463,17 +462,16 @@ struct SQLiteTransaction: StoreTransaction {
     }
   }
 
-  /// Deletes the label rows of object row `id`, named by the labels it was stored with
+  /// Runs `sql` (key, value, object row id) once for each label row of `object` as row
+  /// `id`: writes insert them, and delete them by the labels the object was stored with
   /// (the table is keyed by label, for selectors, not by object).
-  private func deleteLabels(of stored: Object, id: Int64) throws {
-    let delete = BoundStatement(
-      try db.cachedStatement(sql: "DELETE FROM labels WHERE key = ? AND value = ? AND obj = ?"),
-      in: db)
-    for (k, v) in Self.labelRows(stored) {
-      delete.bind(1, k)
-      delete.bind(2, v)
-      delete.bind(3, id)
-      try delete.run()
+  private func forEachLabelRow(of object: Object, id: Int64, _ sql: String) throws {
+    let statement = BoundStatement(try db.cachedStatement(sql: sql), in: db)
+    for (k, v) in Self.labelRows(object) {
+      statement.bind(1, k)
+      statement.bind(2, v)
+      statement.bind(3, id)
+      try statement.run()
     }
   }
 

@@ -128,17 +128,8 @@ public final class SQLiteStore: ObjectStore {
   /// found.
   @discardableResult
   public func refreshFromDisk() throws(StoreError) -> Int {
-    do {
-      // Under the writer lock, so publishing interleaves with no local commit.
-      return try pool.writeWithoutTransaction { db in
-        let foreign = try foreignChanges(db)
-        guard let foreign else { return 0 }
-        take(foreign)
-        return foreign.changes.count
-      }
-    } catch {
-      throw .storage("\(error)")
-    }
+    // Under the writer lock, so publishing interleaves with no local commit.
+    pool.writeWithoutTransaction { db in catchUpWithOtherWriters(db) }
   }
 
   /// What other processes committed: their changes in revision order, the file's revision,
@@ -153,6 +144,11 @@ public final class SQLiteStore: ObjectStore {
     let current =
       try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'revision'") ?? known
     guard current > known else { return nil }
+    // Another process compacted past what this one has seen: the changes in between are
+    // not all in the log any more.
+    let compacted =
+      try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'compacted'") ?? 0
+    if compacted > known { throw StoreError.expired(requested: known, oldest: compacted) }
     var changes: [CommittedChange] = []
     for row in try Row.fetchAll(
       db,
@@ -195,13 +191,17 @@ public final class SQLiteStore: ObjectStore {
     hub.publish(foreign.changes)
   }
 
-  /// Catches up with other processes' commits before a write, under the writer lock. A
-  /// change that cannot be read (say, a body a newer mooring wrote) must not stop this
-  /// process's writes: the revision moves past it, the registry is read again, and every
-  /// watcher is closed as expired, to list again.
-  func catchUpWithOtherWriters(_ db: Database) {
+  /// Catches up with other processes' commits, under the writer lock; returns how many
+  /// changes it published. When they cannot all be read (another process compacted past
+  /// them, or wrote a body only a newer mooring reads), this process must still go on
+  /// writing: the revision moves past them, the registry is read again, and every watcher
+  /// is closed as expired, to list again.
+  @discardableResult
+  func catchUpWithOtherWriters(_ db: Database) -> Int {
     do {
-      if let foreign = try foreignChanges(db) { take(foreign) }
+      guard let foreign = try foreignChanges(db) else { return 0 }
+      take(foreign)
+      return foreign.changes.count
     } catch {
       let current = try? Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'revision'")
       let registry = try? Self.loadRegistry(db)
@@ -210,6 +210,7 @@ public final class SQLiteStore: ObjectStore {
         if let registry { s.registry = registry }
       }
       hub.closeAll(expiredAt: current ?? 0)
+      return 0
     }
   }
 

@@ -174,6 +174,47 @@ import YAML
     #expect(events.map(\.kind) == [.deleted])
   }
 
+  /// Another process compacted past what this store has seen: its watchers are closed
+  /// as Expired (to list again), and it goes on writing.
+  @Test func anotherProcessCompactingPastThisOneExpiresItsWatchers() async throws {
+    let f = try StoreFixture()
+    try await f.namespace("default")
+    var a = try await f.configMap("a", labels: ["v": "0"])
+    let watch = try await f.store.watch(
+      configMaps, from: try await f.store.currentRevision(), ListOptions())
+    let other = try SQLiteStore(path: f.path)
+    for v in 1...3 {
+      a.labels = ["v": String(v)]
+      a = try await other.update(a, context: f.admin)
+    }
+    _ = try other.compact(retainRevisions: 0)
+    #expect(try f.store.refreshFromDisk() == 0)
+    // How the watch ends, or a timeout after 5 s.
+    let failure = try await withThrowingTaskGroup(of: (any Error)?.self) { group in
+      group.addTask {
+        do {
+          for try await _ in watch {}
+          return nil
+        } catch {
+          return error
+        }
+      }
+      group.addTask {
+        try await Task.sleep(for: .seconds(5))
+        return CancellationError()
+      }
+      let first = try await group.next() ?? nil
+      group.cancelAll()
+      return first
+    }
+    guard case .expired? = failure as? StoreError else {
+      Issue.record("expected Expired, got \(String(describing: failure))")
+      return
+    }
+    try await f.configMap("b")
+    #expect(try await f.store.currentRevision() == (try await other.currentRevision()) + 1)
+  }
+
   @Test func watchResumesAcrossAReopen() async throws {
     let f = try StoreFixture()
     try await f.namespace("default")

@@ -129,7 +129,24 @@ public final class SQLiteStore: ObjectStore {
   @discardableResult
   public func refreshFromDisk() throws(StoreError) -> Int {
     // Under the writer lock, so publishing interleaves with no local commit.
-    pool.writeWithoutTransaction { db in catchUpWithOtherWriters(db) }
+    pool.writeWithoutTransaction { db in catchUpInOneSnapshot(db) }
+  }
+
+  /// `catchUpWithOtherWriters` outside a write transaction: in a read transaction, so its
+  /// reads (revision, compaction floor, changes) see one state of the file, and without
+  /// taking the file's write lock.
+  @discardableResult
+  private func catchUpInOneSnapshot(_ db: Database) -> Int {
+    var published = 0
+    do {
+      try db.inTransaction(.deferred) {
+        published = catchUpWithOtherWriters(db)
+        return .commit
+      }
+    } catch {
+      // BEGIN or COMMIT failed: the write's own transaction reads the file again.
+    }
+    return published
   }
 
   /// What other processes committed: their changes in revision order, the file's revision,
@@ -364,7 +381,7 @@ public final class SQLiteStore: ObjectStore {
         // What other processes (the CLI beside a running daemon) committed comes first:
         // its kinds are known to this transaction, its changes published before ours.
         // Mostly read here, before the file's write lock is taken.
-        catchUpWithOtherWriters(db)
+        catchUpInOneSnapshot(db)
         try db.inTransaction(.immediate) {
           // The file's revision, not the cached one: the immediate transaction holds the
           // file's write lock, so this read is authoritative (and catches a commit made

@@ -117,7 +117,7 @@ public struct SyncReconciler: Sendable {
       let committed: Int64
       do {
         committed = try await store.transaction(context: context) { tx throws(StoreError) in
-          for object in plan.creates { written.append(try tx.create(object)) }
+          written.append(contentsOf: try tx.create(contentsOf: plan.creates))
           for object in plan.updates { written.append(try tx.update(object)) }
           for key in plan.prunes { _ = try tx.delete(key, options: DeleteOptions()) }
           // The Sync's status (lastAppliedRevision, inventory, history) commits with the

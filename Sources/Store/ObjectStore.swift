@@ -158,10 +158,24 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 /// revision in order, or not at all.
 public protocol StoreTransaction {
   mutating func create(_ object: Object) throws(StoreError) -> Object
+  /// Creates `objects` in order, as `create` on each would, and returns them as stored.
+  /// An error stops the batch at the object that caused it: those before it stay
+  /// created in the transaction, as with a loop of `create`.
+  mutating func create(contentsOf objects: [Object]) throws(StoreError) -> [Object]
   mutating func update(_ object: Object) throws(StoreError) -> Object
   mutating func updateStatus(_ object: Object) throws(StoreError) -> Object
   mutating func delete(_ key: ObjectKey, options: DeleteOptions) throws(StoreError) -> Object?
   func get(_ key: ObjectKey) throws(StoreError) -> Object
+}
+
+extension StoreTransaction {
+  /// One `create` after another.
+  public mutating func create(contentsOf objects: [Object]) throws(StoreError) -> [Object] {
+    var created: [Object] = []
+    created.reserveCapacity(objects.count)
+    for object in objects { created.append(try create(object)) }
+    return created
+  }
 }
 
 /// The control plane's object store, with kube-apiserver's semantics over etcd: one

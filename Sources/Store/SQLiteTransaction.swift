@@ -8,12 +8,14 @@ import Objects
 /// label and owner rows are written beside the object.
 struct SQLiteTransaction: StoreTransaction {
   // Paths the write rules touch on every write, parsed once.
-  private static let gracePeriodPath: ValuePath = "metadata.deletionGracePeriodSeconds"
+  private static let gracePeriodPath = PreparedCreate.gracePeriodPath
   private static let ownersPath: ValuePath = "metadata.ownerReferences"
   private static let phasePath: ValuePath = "status.phase"
 
   let db: Database
-  var registry: TypeRegistry
+  var registry: TypeRegistry { didSet { registryEdits += 1 } }
+  /// Counts changes to `registry` (what a batch's preparation was made with).
+  private var registryEdits = 0
   /// The last revision assigned.
   var revision: Int64
   let context: WriteContext
@@ -44,43 +46,86 @@ struct SQLiteTransaction: StoreTransaction {
   }
 
   mutating func create(_ input: Object) throws(StoreError) -> Object {
-    let type = try type(of: input)
-    var object = input
-    if !type.namespaced { object.namespace = nil }
-    BuiltinDefaults.apply(to: &object, type: type)
-    var errors = object.validateBasics(validateName: type.nameValidator)
-    if type.namespaced, (object.namespace ?? "").isEmpty {
-      errors.append(.required("metadata.namespace"))
+    try create(PreparedCreate.prepare(input, registry: registry, revision: revision + 1, now: now))
+  }
+
+  /// Creates `objects` in order, preparing them on another core while the rows of the
+  /// ones before are inserted (`CreatePipeline`) when there are enough to pay for it.
+  mutating func create(contentsOf objects: [Object]) throws(StoreError) -> [Object] {
+    var created: [Object] = []
+    created.reserveCapacity(objects.count)
+    let base = revision
+    let edits = registryEdits
+    let pipeline =
+      objects.count >= Self.pipelineMinimum
+      ? CreatePipeline(objects, registry: registry, base: base, now: now) : nil
+    defer { pipeline?.cancel() }
+    for (i, input) in objects.enumerated() {
+      var outcome = pipeline?.next()
+      // Prepared for a revision or a registry this transaction has moved past (a CRD in
+      // the batch): prepared again, here.
+      if outcome == nil || revision != base + Int64(i) || registryEdits != edits {
+        outcome = PreparedCreate.prepare(
+          input, registry: registry, revision: revision + 1, now: now)
+      }
+      created.append(try create(outcome!))
     }
-    guard errors.isEmpty else { throw .invalid(key(type, object), errors) }
-    if type.namespaced, let namespace = object.namespace, !activeNamespaces.contains(namespace) {
-      try requireNamespace(namespace)
-      activeNamespaces.insert(namespace)
+    return created
+  }
+
+  /// Below this many objects `create(contentsOf:)` prepares them on the writer's thread.
+  static let pipelineMinimum = 32
+
+  /// The rest of a create once prepared: what needs the file.
+  private mutating func create(_ outcome: PreparedCreate.Outcome) throws(StoreError) -> Object {
+    switch outcome {
+    case .failed(let error):
+      throw error
+    case .ready(var prepared):
+      try requireActiveNamespace(prepared.type, prepared.object)
+      if prepared.revision != revision + 1 {
+        var object = prepared.object
+        object.resourceVersion = String(revision + 1)
+        prepared = PreparedCreate(
+          type: prepared.type, key: prepared.key, object: object, revision: revision + 1,
+          data: StoredObject.encode(object), labels: prepared.labels)
+      }
+      // A name already taken fails the insert: AlreadyExists, without a query first.
+      try putRows(
+        prepared.key, prepared.object, data: prepared.data, labels: prepared.labels, old: nil,
+        verb: "create")
+      return prepared.object
+    case .needsStore(let type, var object):
+      try requireActiveNamespace(type, object)
+      if (object.name ?? "").isEmpty {
+        object.name = try generateName(type, object)
+        BuiltinDefaults.apply(to: &object, type: type)
+      }
+      let key = key(type, object)
+      if try exists(key) { throw .alreadyExists(key) }
+      var extra: ResourceType?
+      if type.groupResource == BuiltinTypes.customResourceDefinitions {
+        extra = try crdType(object, replacing: nil)
+      }
+      PreparedCreate.stamp(&object, type, now: now)
+      if let extra {
+        registry.register(extra)
+        registryChanged = true
+      }
+      return try write(type, key, object, old: nil, verb: "create")
     }
-    if (object.name ?? "").isEmpty {
-      object.name = try generateName(type, object)
-      BuiltinDefaults.apply(to: &object, type: type)
-    }
-    let key = key(type, object)
-    if try exists(key) { throw .alreadyExists(key) }
-    var extra: ResourceType?
-    if type.groupResource == BuiltinTypes.customResourceDefinitions {
-      extra = try crdType(object, replacing: nil)
-    }
-    object.uid = ObjectUIDs.next()
-    object.creationTimestamp = StoredObject.timestamp(now)
-    object.generation = 1
-    object.deletionTimestamp = nil
-    object.value[path: Self.gracePeriodPath] = nil
-    if type.hasStatusSubresource { object.status = nil }
-    if type.groupResource == BuiltinTypes.namespaces {
-      object.status = ["phase": "Active"]
-    }
-    if let extra {
-      registry.register(extra)
-      registryChanged = true
-    }
-    return try write(type, key, object, old: nil, verb: "create")
+  }
+
+  /// A namespaced object's Namespace must exist and not be terminating (found once per
+  /// transaction until it is written again).
+  private mutating func requireActiveNamespace(_ type: ResourceType, _ object: Object)
+    throws(StoreError)
+  {
+    guard type.namespaced, let namespace = object.namespace,
+      !activeNamespaces.contains(namespace)
+    else { return }
+    try requireNamespace(namespace)
+    activeNamespaces.insert(namespace)
   }
 
   mutating func update(_ input: Object) throws(StoreError) -> Object {
@@ -348,47 +393,73 @@ struct SQLiteTransaction: StoreTransaction {
   private mutating func write(
     _ type: ResourceType, _ key: ObjectKey, _ input: Object, old: Object?, verb: String
   ) throws(StoreError) -> Object {
-    revision += 1
     var object = input
-    object.resourceVersion = String(revision)
+    object.resourceVersion = String(revision + 1)
+    try putRows(
+      key, object, data: StoredObject.encode(object), labels: Self.labelRows(object), old: old,
+      verb: verb)
+    return object
+  }
+
+  /// Writes the rows of `object` (`data` and `labels` are its row and label rows), which
+  /// carries the next revision: a new object's (`old` nil) are inserted, and its name
+  /// taken already is AlreadyExists; otherwise they replace `old`'s.
+  private mutating func putRows(
+    _ key: ObjectKey, _ object: Object, data: Data, labels: [(String, String)], old: Object?,
+    verb: String
+  ) throws(StoreError) {
+    let next = revision + 1
     let ns = StoredObject.namespaceColumn(key)
     let g = key.resource.group
     let r = key.resource.resource
-    let uid = object.uid ?? ""
-    let deleting = object.deletionTimestamp != nil
-    let data = StoredObject.encode(object)
+    let statement: Statement
+    do {
+      statement = try db.cachedStatement(
+        sql: old == nil
+          ? """
+          INSERT INTO objects (grp, resource, namespace, name, uid, rv, deleting, data)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+          """
+          : """
+          UPDATE objects SET uid = ?5, rv = ?6, deleting = ?7, data = ?8
+          WHERE grp = ?1 AND resource = ?2 AND namespace = ?3 AND name = ?4 RETURNING id
+          """)
+    } catch {
+      throw .storage("\(error)")
+    }
+    let upsert = BoundStatement(statement, in: db)
+    upsert.bind(1, g)
+    upsert.bind(2, r)
+    upsert.bind(3, ns)
+    upsert.bind(4, key.name)
+    upsert.bind(5, object.uid ?? "")
+    upsert.bind(6, next)
+    upsert.bind(7, object.deletionTimestamp != nil)
+    upsert.bind(8, data)
+    let id: Int64?
+    do {
+      id = try upsert.run()
+    } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+      throw .alreadyExists(key)
+    } catch {
+      throw .storage("\(error)")
+    }
+    guard let id else { throw .notFound(key) }
+    revision = next
     try sql {
-      let upsert = BoundStatement(
-        try db.cachedStatement(
-          sql: """
-            INSERT INTO objects (grp, resource, namespace, name, uid, rv, deleting, data)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (grp, resource, namespace, name) DO UPDATE SET
-              uid = excluded.uid, rv = excluded.rv, deleting = excluded.deleting,
-              data = excluded.data
-            RETURNING id
-            """), in: db)
-      upsert.bind(1, g)
-      upsert.bind(2, r)
-      upsert.bind(3, ns)
-      upsert.bind(4, key.name)
-      upsert.bind(5, uid)
-      upsert.bind(6, revision)
-      upsert.bind(7, deleting)
-      upsert.bind(8, data)
-      let id = try upsert.run()
-      let labels = object.value[path: WatchFilter.labelsPath]
-      if let id, old == nil || old?.value[path: WatchFilter.labelsPath] != labels {
+      if old == nil
+        || old?.value[path: WatchFilter.labelsPath] != object.value[path: WatchFilter.labelsPath]
+      {
         if let old {
           try forEachLabelRow(
-            of: old, id: id, "DELETE FROM labels WHERE key = ? AND value = ? AND obj = ?")
+            Self.labelRows(old), id: id,
+            "DELETE FROM labels WHERE key = ? AND value = ? AND obj = ?")
         }
         // OR IGNORE: an identical row is already the state wanted.
         try forEachLabelRow(
-          of: object, id: id, "INSERT OR IGNORE INTO labels (key, value, obj) VALUES (?, ?, ?)")
+          labels, id: id, "INSERT OR IGNORE INTO labels (key, value, obj) VALUES (?, ?, ?)")
       }
-      let owners = object.value[path: Self.ownersPath]
-      if old == nil || old?.value[path: Self.ownersPath] != owners {
+      if old == nil || old?.value[path: Self.ownersPath] != object.value[path: Self.ownersPath] {
         if old != nil { try deleteRows("owners", g, r, ns, key.name) }
         let insert = try db.cachedStatement(
           sql:
@@ -406,7 +477,6 @@ struct SQLiteTransaction: StoreTransaction {
       CommittedChange(
         kind: old == nil ? .added : .modified, resource: key.resource, object: object, old: old,
         revision: revision))
-    return object
   }
 
   /// Deletes `key`'s rows with the next revision; the DELETED event carries `last`.
@@ -431,7 +501,8 @@ struct SQLiteTransaction: StoreTransaction {
         arguments: [g, r, ns, key.name])
       if let id {
         try forEachLabelRow(
-          of: stored, id: id, "DELETE FROM labels WHERE key = ? AND value = ? AND obj = ?")
+          Self.labelRows(stored), id: id,
+          "DELETE FROM labels WHERE key = ? AND value = ? AND obj = ?")
       }
       try deleteRows("owners", g, r, ns, key.name)
       try record(.deleted, key, object, StoredObject.encode(object), verb: verb)
@@ -462,12 +533,12 @@ struct SQLiteTransaction: StoreTransaction {
     }
   }
 
-  /// Runs `sql` (key, value, object row id) once for each label row of `object` as row
-  /// `id`: writes insert them, and delete them by the labels the object was stored with
-  /// (the table is keyed by label, for selectors, not by object).
-  private func forEachLabelRow(of object: Object, id: Int64, _ sql: String) throws {
+  /// Runs `sql` (key, value, object row id) once for each of `rows` of object row `id`:
+  /// writes insert them, and delete them by the labels the object was stored with (the
+  /// table is keyed by label, for selectors, not by object).
+  private func forEachLabelRow(_ rows: [(String, String)], id: Int64, _ sql: String) throws {
     let statement = BoundStatement(try db.cachedStatement(sql: sql), in: db)
-    for (k, v) in Self.labelRows(object) {
+    for (k, v) in rows {
       statement.bind(1, k)
       statement.bind(2, v)
       statement.bind(3, id)
@@ -530,9 +601,7 @@ struct SQLiteTransaction: StoreTransaction {
   }
 
   private func key(_ type: ResourceType, _ object: Object) -> ObjectKey {
-    ObjectKey(
-      type.groupResource, namespace: type.namespaced ? object.namespace : nil,
-      name: object.name ?? "")
+    PreparedCreate.key(type, object)
   }
 
   private static func key(_ row: Row) -> ObjectKey {

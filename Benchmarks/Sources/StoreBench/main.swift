@@ -79,7 +79,7 @@ func createBatch(_ store: SQLiteStore, _ objects: [Object], _ context: WriteCont
 {
   _ = try await store.transaction(context: context) {
     (tx: inout any StoreTransaction) throws(StoreError) in
-    for o in objects { _ = try tx.create(o) }
+    _ = try tx.create(contentsOf: objects)
   }
 }
 

@@ -70,11 +70,14 @@ extension AuditQuery {
 }
 
 extension SQLiteStore {
-  /// The audit trail, newest first. Kept after the change log is compacted.
+  /// The audit trail, newest first: the change log's rows, which compaction keeps (it
+  /// drops their bodies).
   public func audit(_ query: AuditQuery) throws(StoreError) -> [AuditRecord] {
     let (finalSQL, finalArgs) = query.sql(
-      select: "rv, time, actor, source, verb, grp, resource, namespace, name, uid", from: "audit",
-      actorColumn: "actor", order: "rv")
+      select:
+        "c.rv, c.time, coalesce(w.actor, ''), coalesce(w.source, ''), c.verb, c.grp, c.resource, c.namespace, c.name, c.uid",
+      from: "changes c LEFT JOIN writers w ON w.id = c.writer", actorColumn: "w.actor",
+      order: "c.rv")
     return try read { db in
       try Row.fetchAll(db, sql: finalSQL, arguments: finalArgs).map { row in
         let ns: String = row[7]

@@ -22,7 +22,7 @@ enum ChangeBody {
   }
 
   /// The triggers that copy an object's body into its current change row before the
-  /// object's row changes or goes. A row already compacted away is not brought back.
+  /// object's row changes or goes.
   static let triggers = [
     """
     CREATE TRIGGER IF NOT EXISTS objects_keep_body_on_update BEFORE UPDATE OF rv, data ON objects
@@ -57,14 +57,18 @@ enum ChangeBody {
     return try Data.fetchOne(previous, arguments: [group, resource, namespace, name, rv])
   }
 
-  /// Change rows whose body is in neither place: the store's own invariant, broken.
-  static func missing(_ db: Database) throws -> Int {
+  /// Change rows whose body is in neither place: the store's own invariant, broken. At or
+  /// below `compacted`, a deletion's row and a row a later change supersedes have none.
+  static func missing(_ db: Database, compacted: Int64) throws -> Int {
     try Int.fetchOne(
       db,
       sql: """
         SELECT count(*) FROM changes c WHERE length(c.data) = 0 AND NOT EXISTS (
           SELECT 1 FROM objects o WHERE o.grp = c.grp AND o.resource = c.resource
           AND o.namespace = c.namespace AND o.name = c.name AND o.rv = c.rv)
-        """) ?? 0
+        AND NOT (c.rv <= ?1 AND (c.type = 'DELETED' OR EXISTS (
+          SELECT 1 FROM changes n WHERE n.grp = c.grp AND n.resource = c.resource
+          AND n.namespace = c.namespace AND n.name = c.name AND n.rv > c.rv AND n.rv <= ?1)))
+        """, arguments: [compacted]) ?? 0
   }
 }

@@ -9,7 +9,8 @@ extension SQLiteStore {
   /// range, or when it is a deletion; the latest state of each object is kept, so lists
   /// continued from any retained revision stay consistent. Works in batches of
   /// `batchRevisions` revisions, one short write transaction each, so writers never wait
-  /// long. Returns the number of change rows removed. The audit trail is not touched.
+  /// long. Returns the number of changes dropped. A dropped change keeps its row, without
+  /// its body: the row is the audit trail's record of that write.
   @discardableResult
   public func compact(
     retainRevisions: Int64? = nil, retainSeconds: Double? = nil, batchRevisions: Int64 = 2_000
@@ -48,7 +49,8 @@ extension SQLiteStore {
       removed += try writeMaintenance { db in
         try db.execute(
           sql: """
-            DELETE FROM changes WHERE rv > ? AND rv <= ? AND (type = 'DELETED' OR EXISTS (
+            UPDATE changes SET data = X''
+            WHERE rv > ? AND rv <= ? AND length(data) > 0 AND (type = 'DELETED' OR EXISTS (
               SELECT 1 FROM changes n WHERE n.grp = changes.grp AND n.resource = changes.resource
               AND n.namespace = changes.namespace AND n.name = changes.name
               AND n.rv > changes.rv AND n.rv <= ?))
@@ -102,7 +104,9 @@ extension SQLiteStore {
       let labelRows = try Int.fetchOne(db, sql: "SELECT count(*) FROM labels") ?? 0
       let stale = labelRows - found - orphanLabels
       if stale > 0 { problems.append("\(stale) label rows that their object no longer has") }
-      let bodiless = try ChangeBody.missing(db)
+      let compacted =
+        try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'compacted'") ?? 0
+      let bodiless = try ChangeBody.missing(db, compacted: compacted)
       if bodiless > 0 {
         problems.append(
           "\(bodiless) change log rows whose body is neither theirs nor their object's")

@@ -28,6 +28,8 @@ struct SQLiteTransaction: StoreTransaction {
   /// 10,000 objects read and decoded their Namespace 10,000 times); any write to one of
   /// them drops it from here.
   private var activeNamespaces: Set<String> = []
+  /// `writers.id` of `context`, once looked up.
+  private var writer: Int64?
 
   init(db: Database, registry: TypeRegistry, revision: Int64, context: WriteContext, now: Double) {
     self.db = db
@@ -554,42 +556,45 @@ struct SQLiteTransaction: StoreTransaction {
     ).execute(arguments: [g, r, ns, name])
   }
 
-  private func record(
+  /// Appends the change at `revision` to the change log, which is the audit trail too:
+  /// who (the transaction's writer), the verb, the object's uid.
+  private mutating func record(
     _ kind: WatchEvent.Kind, _ key: ObjectKey, _ object: Object, _ data: Data, verb: String
   ) throws {
-    let ns = StoredObject.namespaceColumn(key)
+    let writer = try writerID()
     let change = BoundStatement(
       try db.cachedStatement(
         sql: """
-          INSERT INTO changes (rv, type, grp, resource, namespace, name, data, time)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          INSERT INTO changes (rv, type, grp, resource, namespace, name, data, time, writer, verb, uid)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """), in: db)
     change.bind(1, revision)
     change.bind(2, kind.rawValue)
     change.bind(3, key.resource.group)
     change.bind(4, key.resource.resource)
-    change.bind(5, ns)
+    change.bind(5, StoredObject.namespaceColumn(key))
     change.bind(6, key.name)
     change.bind(7, data)
     change.bind(8, now)
+    change.bind(9, writer)
+    change.bind(10, verb)
+    change.bind(11, object.uid ?? "")
     try change.run()
-    let audit = BoundStatement(
-      try db.cachedStatement(
-        sql: """
-          INSERT INTO audit (rv, time, actor, source, verb, grp, resource, namespace, name, uid)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """), in: db)
-    audit.bind(1, revision)
-    audit.bind(2, now)
-    audit.bind(3, context.actor)
-    audit.bind(4, context.source)
-    audit.bind(5, verb)
-    audit.bind(6, key.resource.group)
-    audit.bind(7, key.resource.resource)
-    audit.bind(8, ns)
-    audit.bind(9, key.name)
-    audit.bind(10, object.uid ?? "")
-    try audit.run()
+  }
+
+  /// The `writers` row of this transaction's actor and source, added on its first write.
+  private mutating func writerID() throws -> Int64 {
+    if let writer { return writer }
+    let found = try Int64.fetchOne(
+      db.cachedStatement(sql: "SELECT id FROM writers WHERE actor = ? AND source = ?"),
+      arguments: [context.actor, context.source])
+    let id =
+      try found
+      ?? Int64.fetchOne(
+        db.cachedStatement(sql: "INSERT INTO writers (actor, source) VALUES (?, ?) RETURNING id"),
+        arguments: [context.actor, context.source]) ?? 0
+    writer = id
+    return id
   }
 
   // MARK: - Rules

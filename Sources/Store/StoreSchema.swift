@@ -10,16 +10,20 @@ import GRDB
 ///   order selector pushdown reads. A write deletes an object's rows by the labels it was
 ///   stored with. Since version 4 (before, keyed by object with an index by label).
 /// - `owners`: one row per owner reference, for garbage collection.
-/// - `changes`: the change log by revision (watch, list snapshots); compacted. The row of
-///   an object's current revision has an empty `data`: the object's own row holds that
-///   body, and it is copied here when the object changes again or is deleted
-///   (`ChangeBody`). DELETED rows always carry theirs. Since version 4.
-/// - `audit`: who changed what, when and from where; kept after compaction.
+/// - `changes`: one row per revision: the change log (watch, list snapshots) and the audit
+///   trail (who, `writer`; the verb; the object's uid). The row of an object's current
+///   revision has an empty `data`: the object's own row holds that body, and it is copied
+///   here when the object changes again or is deleted (`ChangeBody`, since version 4).
+///   DELETED rows always carry theirs. Compaction empties the bodies of changes it drops
+///   and keeps the rows, the audit trail (since version 5; before, a separate `audit`
+///   table repeated each change's key, time and revision, with its own index by object).
+/// - `writers`: each (actor, source) a change was written by, once: a change row refers
+///   to it by id instead of repeating some hundred bytes of names. Since version 5.
 /// - `requests`: every API request (reads included): who, what, the answer; trimmed by
 ///   age and count (`trimRequests`). Added in version 3.
 /// - `meta`: the current and compacted revisions, the schema version.
 enum StoreSchema {
-  static let version = 4
+  static let version = 5
 
   static let statements = [
     """
@@ -47,18 +51,17 @@ enum StoreSchema {
     """
     CREATE TABLE IF NOT EXISTS changes (
       rv INTEGER PRIMARY KEY, type TEXT NOT NULL, grp TEXT NOT NULL, resource TEXT NOT NULL,
-      namespace TEXT NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL, time REAL NOT NULL)
+      namespace TEXT NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL, time REAL NOT NULL,
+      writer INTEGER NOT NULL DEFAULT 0, verb TEXT NOT NULL DEFAULT '',
+      uid TEXT NOT NULL DEFAULT '')
     """,
     "CREATE INDEX IF NOT EXISTS changes_key ON changes (grp, resource, namespace, name, rv)",
+    "CREATE INDEX IF NOT EXISTS changes_writer ON changes (writer, time)",
+    "CREATE INDEX IF NOT EXISTS changes_time ON changes (time)",
     """
-    CREATE TABLE IF NOT EXISTS audit (
-      rv INTEGER PRIMARY KEY, time REAL NOT NULL, actor TEXT NOT NULL, source TEXT NOT NULL,
-      verb TEXT NOT NULL, grp TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL,
-      name TEXT NOT NULL, uid TEXT NOT NULL)
+    CREATE TABLE IF NOT EXISTS writers (
+      id INTEGER PRIMARY KEY, actor TEXT NOT NULL, source TEXT NOT NULL, UNIQUE (actor, source))
     """,
-    "CREATE INDEX IF NOT EXISTS audit_object ON audit (grp, resource, namespace, name, rv)",
-    "CREATE INDEX IF NOT EXISTS audit_actor ON audit (actor, time)",
-    "CREATE INDEX IF NOT EXISTS audit_time ON audit (time)",
     """
     CREATE TABLE IF NOT EXISTS requests (
       id INTEGER PRIMARY KEY, time REAL NOT NULL, user TEXT NOT NULL, verb TEXT NOT NULL,
@@ -83,6 +86,8 @@ enum StoreSchema {
         "the store's layout is version \(found), newer than this mooring's (\(version)): upgrade mooring"
       )
     }
+    // First: the other migrations create every table and index, those on these columns too.
+    if existing && found < 5 { try mergeAuditIntoChanges(db) }
     if found < 2 {
       try migrateToRowidObjects(db)
     } else if found < 4 {
@@ -91,6 +96,50 @@ enum StoreSchema {
     for sql in statements + ChangeBody.triggers { try db.execute(sql: sql) }
     try db.execute(
       sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)", arguments: [version])
+  }
+
+  /// Versions 1 to 4 to 5: the audit trail moves into the change log. Each change row
+  /// gets its writer, verb and uid from the audit row of its revision; an audit row whose
+  /// change was compacted away becomes a row without body, typed DELETED (a compacted
+  /// change was a deletion or superseded: as the latest state of its object, it can only
+  /// have been a deletion). Runs inside the opening transaction.
+  static func mergeAuditIntoChanges(_ db: Database) throws {
+    try db.execute(
+      sql: """
+        CREATE TABLE IF NOT EXISTS writers (
+          id INTEGER PRIMARY KEY, actor TEXT NOT NULL, source TEXT NOT NULL,
+          UNIQUE (actor, source))
+        """)
+    let columns = Set(try db.columns(in: "changes").map(\.name))
+    for (column, definition) in [
+      ("writer", "INTEGER NOT NULL DEFAULT 0"), ("verb", "TEXT NOT NULL DEFAULT ''"),
+      ("uid", "TEXT NOT NULL DEFAULT ''"),
+    ] where !columns.contains(column) {
+      try db.execute(sql: "ALTER TABLE changes ADD COLUMN \(column) \(definition)")
+    }
+    guard try db.tableExists("audit") else { return }
+    try db.execute(
+      sql: """
+        INSERT OR IGNORE INTO writers (actor, source)
+        SELECT actor, source FROM audit GROUP BY actor, source ORDER BY min(rv)
+        """)
+    try db.execute(
+      sql: """
+        UPDATE changes SET (writer, verb, uid) = (
+          SELECT w.id, a.verb, a.uid FROM audit a
+          JOIN writers w ON w.actor = a.actor AND w.source = a.source WHERE a.rv = changes.rv)
+        WHERE rv IN (SELECT rv FROM audit)
+        """)
+    try db.execute(
+      sql: """
+        INSERT INTO changes (rv, type, grp, resource, namespace, name, data, time, writer, verb, uid)
+        SELECT a.rv, 'DELETED', a.grp, a.resource, a.namespace, a.name, X'', a.time, w.id, a.verb,
+          a.uid
+        FROM audit a JOIN writers w ON w.actor = a.actor AND w.source = a.source
+        WHERE a.rv NOT IN (SELECT rv FROM changes)
+        """)
+    // Its indexes go with it.
+    try db.execute(sql: "DROP TABLE audit")
   }
 
   /// Versions 2 and 3 to 4: `labels` is keyed by (key, value, obj), the order selectors

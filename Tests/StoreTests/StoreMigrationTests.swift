@@ -139,7 +139,7 @@ import Testing
         try db.indexes(on: "labels").map(\.name)
       )
     }
-    #expect(layout.0 == 4)
+    #expect(layout.0 == 5)
     #expect(layout.1 == ["key", "value", "obj"])
     #expect(layout.2.allSatisfy { $0.hasPrefix("sqlite_autoindex") })
     #expect(try store.check() == [])
@@ -192,6 +192,99 @@ import Testing
     let layout = try await reader.read { db in
       try Int.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema'")
     }
-    #expect(layout == 4)
+    #expect(layout == 5)
+  }
+
+  /// Version 4 kept the audit trail in its own table (rows a compaction deleted from the
+  /// change log stayed there); version 5 keeps it in the change log.
+  @Test func aVersion4StoreOpensWithItsAuditTrailInTheChangeLog() async throws {
+    let directory = NSTemporaryDirectory() + "mooring-migrate-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let path = directory + "/store.db"
+    let admin = WriteContext(actor: "admin", source: "test")
+    let sync = WriteContext(actor: "system:sync:team/web", source: "git:repo@sha1:abc")
+    let configMaps = GroupResource(group: "", resource: "configmaps")
+    let before: [AuditRecord]
+    do {
+      let store = try SQLiteStore(path: path)
+      _ = try await store.create(
+        Object(apiVersion: "v1", kind: "Namespace", name: "default"), context: admin)
+      for name in ["a", "b"] {
+        _ = try await store.create(
+          Object(apiVersion: "v1", kind: "ConfigMap", name: name, namespace: "default"),
+          context: admin)
+      }
+      var a = try await store.get(ObjectKey(configMaps, namespace: "default", name: "a"))
+      for i in 0..<2 {
+        a.value["data"] = ["i": .string(String(i))]
+        a = try await store.update(a, context: sync)
+      }
+      _ = try await store.delete(
+        ObjectKey(configMaps, namespace: "default", name: "b"), options: DeleteOptions(),
+        context: admin)
+      _ = try store.compact(retainRevisions: 0)
+      before = try store.audit(AuditQuery())
+    }
+    #expect(before.count == 6)
+    // Back to version 4: the audit table, and the compacted changes deleted.
+    let queue = try DatabaseQueue(path: path)
+    try await queue.write { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE audit (
+            rv INTEGER PRIMARY KEY, time REAL NOT NULL, actor TEXT NOT NULL, source TEXT NOT NULL,
+            verb TEXT NOT NULL, grp TEXT NOT NULL, resource TEXT NOT NULL,
+            namespace TEXT NOT NULL, name TEXT NOT NULL, uid TEXT NOT NULL)
+          """)
+      try db.execute(sql: "CREATE INDEX audit_object ON audit (grp, resource, namespace, name, rv)")
+      try db.execute(
+        sql: """
+          INSERT INTO audit SELECT c.rv, c.time, w.actor, w.source, c.verb, c.grp, c.resource,
+          c.namespace, c.name, c.uid FROM changes c JOIN writers w ON w.id = c.writer
+          """)
+      try db.execute(
+        sql: """
+          DELETE FROM changes WHERE length(data) = 0 AND NOT EXISTS (SELECT 1 FROM objects o
+          WHERE o.grp = changes.grp AND o.resource = changes.resource
+          AND o.namespace = changes.namespace AND o.name = changes.name AND o.rv = changes.rv)
+          """)
+      try db.execute(sql: "DROP INDEX changes_writer")
+      try db.execute(sql: "DROP INDEX changes_time")
+      for column in ["writer", "verb", "uid"] {
+        try db.execute(sql: "ALTER TABLE changes DROP COLUMN \(column)")
+      }
+      try db.execute(sql: "DROP TABLE writers")
+      try db.execute(sql: "UPDATE meta SET value = 4 WHERE key = 'schema'")
+    }
+    let v4Changes = try await queue.read { db in
+      try Int.fetchOne(db, sql: "SELECT count(*) FROM changes")
+    }
+    #expect(v4Changes == 2, "the compaction deleted four of six changes")
+    try queue.close()
+
+    let store = try SQLiteStore(path: path)
+    #expect(try store.check() == [])
+    #expect(try store.audit(AuditQuery()) == before)
+    #expect(try store.audit(AuditQuery(actor: sync.actor)).map(\.verb) == ["update", "update"])
+    #expect(try store.audit(AuditQuery(name: "b")).map(\.verb) == ["delete", "create"])
+    #expect(
+      try await store.list(configMaps, ListOptions()).items.compactMap(\.name) == ["a"])
+    // Writes go on, by a writer the file already knows and by a new one.
+    _ = try await store.create(
+      Object(apiVersion: "v1", kind: "ConfigMap", name: "b", namespace: "default"),
+      context: admin)
+    _ = try await store.create(
+      Object(apiVersion: "v1", kind: "ConfigMap", name: "c", namespace: "default"),
+      context: WriteContext(actor: "carol", source: "api"))
+    #expect(try store.audit(AuditQuery(actor: "admin")).count == 5)
+    #expect(try store.audit(AuditQuery(actor: "carol")).map(\.key.name) == ["c"])
+    #expect(try store.check() == [])
+    let reader = try DatabaseQueue(path: path)
+    let tables = try await reader.read { db in
+      try String.fetchAll(
+        db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    }
+    #expect(!tables.contains("audit") && tables.contains("writers"))
   }
 }

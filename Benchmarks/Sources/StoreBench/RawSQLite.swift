@@ -4,7 +4,8 @@ import Objects
 import Store
 
 /// The limit: the same rows as `SQLiteStore` writes (objects, labels, changes without the
-/// body the object's row holds, audit and the revision in meta), in the same table layout
+/// body the object's row holds, with its writer, verb and uid: the audit trail; the revision
+/// in meta), in the same table layout
 /// (StoreSchema.swift), with the same pragmas (WAL, synchronous=FULL) and batching,
 /// through plain prepared statements on the same SQLite library. Rows are encoded before the clock starts: only SQL work is timed.
 final class RawSQLite {
@@ -48,18 +49,18 @@ final class RawSQLite {
     """
     CREATE TABLE IF NOT EXISTS changes (
       rv INTEGER PRIMARY KEY, type TEXT NOT NULL, grp TEXT NOT NULL, resource TEXT NOT NULL,
-      namespace TEXT NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL, time REAL NOT NULL)
+      namespace TEXT NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL, time REAL NOT NULL,
+      writer INTEGER NOT NULL DEFAULT 0, verb TEXT NOT NULL DEFAULT '',
+      uid TEXT NOT NULL DEFAULT '')
     """,
     "CREATE INDEX IF NOT EXISTS changes_key ON changes (grp, resource, namespace, name, rv)",
+    "CREATE INDEX IF NOT EXISTS changes_writer ON changes (writer, time)",
+    "CREATE INDEX IF NOT EXISTS changes_time ON changes (time)",
     """
-    CREATE TABLE IF NOT EXISTS audit (
-      rv INTEGER PRIMARY KEY, time REAL NOT NULL, actor TEXT NOT NULL, source TEXT NOT NULL,
-      verb TEXT NOT NULL, grp TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL,
-      name TEXT NOT NULL, uid TEXT NOT NULL)
+    CREATE TABLE IF NOT EXISTS writers (
+      id INTEGER PRIMARY KEY, actor TEXT NOT NULL, source TEXT NOT NULL, UNIQUE (actor, source))
     """,
-    "CREATE INDEX IF NOT EXISTS audit_object ON audit (grp, resource, namespace, name, rv)",
-    "CREATE INDEX IF NOT EXISTS audit_actor ON audit (actor, time)",
-    "CREATE INDEX IF NOT EXISTS audit_time ON audit (time)",
+    "INSERT OR IGNORE INTO writers (id, actor, source) VALUES (1, 'bench', 'bench')",
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     "INSERT OR IGNORE INTO meta (key, value) VALUES ('revision', 0), ('compacted', 0)",
   ]
@@ -68,9 +69,7 @@ final class RawSQLite {
     "INSERT INTO objects (grp, resource, namespace, name, uid, rv, deleting, data) VALUES ('', 'configmaps', ?, ?, ?, ?, 0, ?)"
   static let insertLabel = "INSERT INTO labels (obj, key, value) VALUES (?, ?, ?)"
   static let insertChange =
-    "INSERT INTO changes (rv, type, grp, resource, namespace, name, data, time) VALUES (?, 'ADDED', '', 'configmaps', ?, ?, ?, ?)"
-  static let insertAudit =
-    "INSERT INTO audit (rv, time, actor, source, verb, grp, resource, namespace, name, uid) VALUES (?, ?, 'bench', 'bench', 'create', '', 'configmaps', ?, ?, ?)"
+    "INSERT INTO changes (rv, type, grp, resource, namespace, name, data, time, writer, verb, uid) VALUES (?, 'ADDED', '', 'configmaps', ?, ?, ?, ?, 1, 'create', ?)"
   static let setRevision = "UPDATE meta SET value = ? WHERE key = 'revision'"
   static let get =
     "SELECT data FROM objects WHERE grp = '' AND resource = 'configmaps' AND namespace = ? AND name = ?"
@@ -182,13 +181,7 @@ final class RawSQLite {
       // Empty, as the store writes it: the object's row holds a current change's body.
       sqlite3_bind_zeroblob(s, 4, 0)
       sqlite3_bind_double(s, 5, time)
-      step(s)
-      s = statement(Self.insertAudit)
-      sqlite3_bind_int64(s, 1, revision)
-      sqlite3_bind_double(s, 2, time)
-      bind(s, 3, row.namespace)
-      bind(s, 4, row.name)
-      bind(s, 5, row.uid)
+      bind(s, 6, row.uid)
       step(s)
     }
     let s = statement(Self.setRevision)

@@ -48,6 +48,13 @@ struct BoundStatement {
     }
   }
 
+  /// Runs an INSERT; the rowid it gave its row (a `RETURNING` clause would buffer its
+  /// rows in a temporary table first).
+  func runInsert() throws -> Int64 {
+    try run()
+    return sqlite3_last_insert_rowid(connection)
+  }
+
   /// Runs the statement to its end; the first column of its first row, if it returned
   /// rows (`RETURNING id`).
   @discardableResult

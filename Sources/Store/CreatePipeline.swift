@@ -34,11 +34,11 @@ final class CreatePipeline: @unchecked Sendable {
     condition.lock()
     defer { condition.unlock() }
     while produced <= taken { condition.wait() }
-    let outcome = prepared[taken]
-    prepared[taken] = nil
+    // Moved out, not copied: an outcome holds a whole object.
+    let outcome = prepared[taken].take()!
     taken += 1
     if produced - taken < Self.window { condition.broadcast() }
-    return outcome!
+    return outcome
   }
 
   /// Stops preparing (the writer has stopped taking).

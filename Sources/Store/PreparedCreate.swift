@@ -7,7 +7,8 @@ import Objects
 /// batch on another core while the writer inserts the rows of the creates before
 /// (`CreatePipeline`).
 struct PreparedCreate: Sendable {
-  let type: ResourceType
+  /// Whether its kind is namespaced (its Namespace is checked against the file).
+  let namespaced: Bool
   let key: ObjectKey
   /// As it will be stored: uid, creationTimestamp, generation and resourceVersion set.
   let object: Object
@@ -53,7 +54,7 @@ struct PreparedCreate: Sendable {
     object.resourceVersion = String(revision)
     return .ready(
       PreparedCreate(
-        type: type, key: key(type, object), object: object, revision: revision,
+        namespaced: type.namespaced, key: key(type, object), object: object, revision: revision,
         data: StoredObject.encode(object), labels: SQLiteTransaction.labelRows(object)))
   }
 

@@ -83,14 +83,11 @@ struct SQLiteTransaction: StoreTransaction {
     switch outcome {
     case .failed(let error):
       throw error
-    case .ready(var prepared):
-      try requireActiveNamespace(prepared.type, prepared.object)
-      if prepared.revision != revision + 1 {
-        var object = prepared.object
-        object.resourceVersion = String(revision + 1)
-        prepared = PreparedCreate(
-          type: prepared.type, key: prepared.key, object: object, revision: revision + 1,
-          data: StoredObject.encode(object), labels: prepared.labels)
+    case .ready(let prepared):
+      try requireActiveNamespace(prepared.namespaced, prepared.object)
+      guard prepared.revision == revision + 1 else {
+        // Prepared for another revision: its metadata stands, its row is made again.
+        return try write(prepared.key, prepared.object, old: nil, verb: "create")
       }
       // A name already taken fails the insert: AlreadyExists, without a query first.
       try putRows(
@@ -98,7 +95,7 @@ struct SQLiteTransaction: StoreTransaction {
         verb: "create")
       return prepared.object
     case .needsStore(let type, var object):
-      try requireActiveNamespace(type, object)
+      try requireActiveNamespace(type.namespaced, object)
       if (object.name ?? "").isEmpty {
         object.name = try generateName(type, object)
         BuiltinDefaults.apply(to: &object, type: type)
@@ -114,16 +111,16 @@ struct SQLiteTransaction: StoreTransaction {
         registry.register(extra)
         registryChanged = true
       }
-      return try write(type, key, object, old: nil, verb: "create")
+      return try write(key, object, old: nil, verb: "create")
     }
   }
 
   /// A namespaced object's Namespace must exist and not be terminating (found once per
   /// transaction until it is written again).
-  private mutating func requireActiveNamespace(_ type: ResourceType, _ object: Object)
+  private mutating func requireActiveNamespace(_ namespaced: Bool, _ object: Object)
     throws(StoreError)
   {
-    guard type.namespaced, let namespace = object.namespace,
+    guard namespaced, let namespace = object.namespace,
       !activeNamespaces.contains(namespace)
     else { return }
     try requireNamespace(namespace)
@@ -171,7 +168,7 @@ struct SQLiteTransaction: StoreTransaction {
     if old.deletionTimestamp != nil, object.finalizers.isEmpty {
       return try remove(type, key, object, stored: old, verb: "update")
     }
-    return try write(type, key, object, old: old, verb: "update")
+    return try write(key, object, old: old, verb: "update")
   }
 
   mutating func updateStatus(_ input: Object) throws(StoreError) -> Object {
@@ -182,7 +179,7 @@ struct SQLiteTransaction: StoreTransaction {
     var object = old
     object.status = input.status
     if object == old { return old }
-    return try write(type, key, object, old: old, verb: "update/status")
+    return try write(key, object, old: old, verb: "update/status")
   }
 
   mutating func delete(_ key: ObjectKey, options: DeleteOptions) throws(StoreError) -> Object? {
@@ -222,7 +219,7 @@ struct SQLiteTransaction: StoreTransaction {
       object.value[path: Self.phasePath] = "Terminating"
     }
     collectorNeeded = true
-    return try write(type, key, object, old: old, verb: "delete")
+    return try write(key, object, old: old, verb: "delete")
   }
 
   // MARK: - Used by the garbage collector
@@ -392,9 +389,9 @@ struct SQLiteTransaction: StoreTransaction {
   }
 
   /// Writes `object` as the new state of `key` with the next revision.
-  private mutating func write(
-    _ type: ResourceType, _ key: ObjectKey, _ input: Object, old: Object?, verb: String
-  ) throws(StoreError) -> Object {
+  private mutating func write(_ key: ObjectKey, _ input: Object, old: Object?, verb: String)
+    throws(StoreError) -> Object
+  {
     var object = input
     object.resourceVersion = String(revision + 1)
     try putRows(
@@ -420,7 +417,7 @@ struct SQLiteTransaction: StoreTransaction {
         sql: old == nil
           ? """
           INSERT INTO objects (grp, resource, namespace, name, uid, rv, deleting, data)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
           """
           : """
           UPDATE objects SET uid = ?5, rv = ?6, deleting = ?7, data = ?8
@@ -440,7 +437,7 @@ struct SQLiteTransaction: StoreTransaction {
     upsert.bind(8, data)
     let id: Int64?
     do {
-      id = try upsert.run()
+      id = old == nil ? try upsert.runInsert() : try upsert.run()
     } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
       throw .alreadyExists(key)
     } catch {

@@ -18,15 +18,19 @@ struct BoundStatement {
   }
 
   func bind(_ index: Int32, _ text: String) {
-    var text = text
-    text.withUTF8 { bytes in
-      bytes.withMemoryRebound(to: CChar.self) { chars in
-        if let base = chars.baseAddress {
-          _ = sqlite3_bind_text(handle, index, base, Int32(chars.count), Self.transient)
-        } else {
-          // '' (a nil pointer would bind NULL).
-          _ = sqlite3_bind_text(handle, index, "", 0, Self.transient)
-        }
+    // A native string's bytes in place; a bridged one is made contiguous first.
+    if text.utf8.withContiguousStorageIfAvailable({ bindUTF8(index, $0) }) != nil { return }
+    var copy = text
+    copy.withUTF8 { bindUTF8(index, $0) }
+  }
+
+  private func bindUTF8(_ index: Int32, _ bytes: UnsafeBufferPointer<UInt8>) {
+    bytes.withMemoryRebound(to: CChar.self) { chars in
+      if let base = chars.baseAddress {
+        _ = sqlite3_bind_text(handle, index, base, Int32(chars.count), Self.transient)
+      } else {
+        // '' (a nil pointer would bind NULL).
+        _ = sqlite3_bind_text(handle, index, "", 0, Self.transient)
       }
     }
   }

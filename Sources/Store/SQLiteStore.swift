@@ -408,7 +408,7 @@ public final class SQLiteStore: ObjectStore {
           tx = t
           return .commit
         }
-        guard let tx else { return }
+        guard var tx else { return }
         state.withLock { s in
           s.revision = tx.revision
           if tx.registryChanged { s.registry = tx.registry }
@@ -420,6 +420,7 @@ public final class SQLiteStore: ObjectStore {
           }
         }
         hub.publish(tx.changes)
+        if tx.changes.count >= 256 { DeferredRelease.release(tx.takeChanges()) }
       }
     } catch {
       throw .storage("\(error)")

@@ -39,6 +39,13 @@ struct SQLiteTransaction: StoreTransaction {
     self.now = now
   }
 
+  /// Moves the committed changes out (what `DeferredRelease` frees off the writer).
+  mutating func takeChanges() -> [CommittedChange] {
+    var taken: [CommittedChange] = []
+    swap(&taken, &changes)
+    return taken
+  }
+
   // MARK: - StoreTransaction
 
   func get(_ key: ObjectKey) throws(StoreError) -> Object {

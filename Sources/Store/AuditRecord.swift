@@ -42,12 +42,18 @@ public struct AuditQuery: Sendable {
 
 extension AuditQuery {
   /// The query over `table`'s columns (grp, resource, namespace, name, time and the
-  /// actor's column), newest first by `order`.
-  func sql(select columns: String, from table: String, actorColumn: String, order: String)
-    -> (String, StatementArguments)
-  {
+  /// actor's column), newest first by `order`. `lead` is a first condition, with its
+  /// arguments.
+  func sql(
+    select columns: String, from table: String, actorColumn: String, order: String,
+    lead: (String, StatementArguments)? = nil
+  ) -> (String, StatementArguments) {
     var conditions: [String] = []
     var args: StatementArguments = []
+    if let lead {
+      conditions.append(lead.0)
+      _ = args.append(contentsOf: lead.1)
+    }
     func add(_ sql: String, _ value: some DatabaseValueConvertible) {
       conditions.append(sql)
       _ = args.append(contentsOf: [value])
@@ -69,6 +75,29 @@ extension AuditQuery {
   }
 }
 
+extension AuditQuery {
+  /// For one object's history (a resource and a name): the change log rows to read, by
+  /// the objects they changed (the log has no index by name): the one stored now, and
+  /// those whose DELETED row names them. A whole kind is read along the log's kind index.
+  var incarnations: (String, StatementArguments)? {
+    guard let resource, let name else { return nil }
+    var key = "grp = ? AND resource = ?"
+    var args: StatementArguments = [resource.group, resource.resource]
+    if let namespace {
+      key += " AND namespace = ?"
+      _ = args.append(contentsOf: [namespace])
+    }
+    key += " AND name = ?"
+    _ = args.append(contentsOf: [name])
+    return (
+      """
+      c.obj IN (SELECT id FROM objects WHERE \(key)
+        UNION SELECT obj FROM changes WHERE type = 'DELETED' AND \(key))
+      """, args + args
+    )
+  }
+}
+
 extension SQLiteStore {
   /// The audit trail, newest first: the change log's rows, which compaction keeps (it
   /// drops their bodies).
@@ -76,8 +105,9 @@ extension SQLiteStore {
     let (finalSQL, finalArgs) = query.sql(
       select:
         "c.rv, c.time, coalesce(w.actor, ''), coalesce(w.source, ''), c.verb, c.grp, c.resource, c.namespace, c.name, c.uid",
-      from: "changes c LEFT JOIN writers w ON w.id = c.writer", actorColumn: "w.actor",
-      order: "c.rv")
+      from: "changes c \(query.incarnations == nil ? "" : "INDEXED BY changes_obj ")"
+        + "LEFT JOIN writers w ON w.id = c.writer", actorColumn: "w.actor", order: "c.rv",
+      lead: query.incarnations)
     return try read { db in
       try Row.fetchAll(db, sql: finalSQL, arguments: finalArgs).map { row in
         let ns: String = row[7]

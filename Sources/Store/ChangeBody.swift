@@ -16,8 +16,7 @@ enum ChangeBody {
   static func column(_ c: String) -> String {
     """
     CASE WHEN length(\(c).data) > 0 THEN \(c).data ELSE coalesce((SELECT o.data FROM objects o
-    WHERE o.grp = \(c).grp AND o.resource = \(c).resource AND o.namespace = \(c).namespace
-    AND o.name = \(c).name AND o.rv = \(c).rv), X'') END
+    WHERE o.id = \(c).obj AND o.rv = \(c).rv), X'') END
     """
   }
 
@@ -42,19 +41,17 @@ enum ChangeBody {
     """,
   ]
 
-  /// The object at `key`'s body before the change at revision `rv` (the previous change's
-  /// body), if the log still holds that change.
-  static func before(
-    _ rv: Int64, group: String, resource: String, namespace: String, name: String,
-    in db: Database
-  ) throws -> Data? {
+  /// The body before the change at revision `rv` of the object whose row id is `obj` (its
+  /// previous change's body), if the log still holds that change. For a MODIFIED or
+  /// DELETED change: an ADDED change has no previous state, and a reused row id belongs
+  /// to an earlier object.
+  static func before(_ rv: Int64, obj: Int64, in db: Database) throws -> Data? {
     let previous = try db.cachedStatement(
       sql: """
-        SELECT \(column("c")) FROM changes c
-        WHERE c.grp = ? AND c.resource = ? AND c.namespace = ? AND c.name = ? AND c.rv < ?
+        SELECT \(column("c")) FROM changes c WHERE c.obj = ? AND c.rv < ?
         ORDER BY c.rv DESC LIMIT 1
         """)
-    return try Data.fetchOne(previous, arguments: [group, resource, namespace, name, rv])
+    return try Data.fetchOne(previous, arguments: [obj, rv])
   }
 
   /// Change rows whose body is in neither place: the store's own invariant, broken. At or
@@ -64,11 +61,9 @@ enum ChangeBody {
       db,
       sql: """
         SELECT count(*) FROM changes c WHERE length(c.data) = 0 AND NOT EXISTS (
-          SELECT 1 FROM objects o WHERE o.grp = c.grp AND o.resource = c.resource
-          AND o.namespace = c.namespace AND o.name = c.name AND o.rv = c.rv)
+          SELECT 1 FROM objects o WHERE o.id = c.obj AND o.rv = c.rv)
         AND NOT (c.rv <= ?1 AND (c.type = 'DELETED' OR EXISTS (
-          SELECT 1 FROM changes n WHERE n.grp = c.grp AND n.resource = c.resource
-          AND n.namespace = c.namespace AND n.name = c.name AND n.rv > c.rv AND n.rv <= ?1)))
+          SELECT 1 FROM changes n WHERE n.obj = c.obj AND n.rv > c.rv AND n.rv <= ?1)))
         """, arguments: [compacted]) ?? 0
   }
 }

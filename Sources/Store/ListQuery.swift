@@ -151,10 +151,12 @@ struct ListQuery {
     }
   }
 
-  /// The state at `revision` of every object of the kind changed after it, sorted by key.
+  /// The state at `revision` of every object of the kind changed after it, sorted by key:
+  /// for each object changed since (each incarnation of a name), its last change up to
+  /// `revision`, unless that is a deletion or another object's (a reused row id).
   private func statesAt(_ revision: Int64) throws -> [(String, String, Data)] {
     var sql = """
-      SELECT DISTINCT namespace, name FROM changes
+      SELECT DISTINCT obj, namespace, name FROM changes
       WHERE grp = ? AND resource = ? AND rv > ?
       """
     var args: StatementArguments = [filter.resource.group, filter.resource.resource, revision]
@@ -165,21 +167,22 @@ struct ListQuery {
     var states: [(String, String, Data)] = []
     let before = try db.cachedStatement(
       sql: """
-        SELECT c.type, \(ChangeBody.column("c")) FROM changes c
-        WHERE c.grp = ? AND c.resource = ? AND c.namespace = ? AND c.name = ? AND c.rv <= ?
+        SELECT c.type, c.namespace, c.name, \(ChangeBody.column("c")) FROM changes c
+        WHERE c.obj = ? AND c.rv <= ? AND c.grp = ? AND c.resource = ?
         ORDER BY c.rv DESC LIMIT 1
         """)
     for row in try Row.fetchAll(db, sql: sql, arguments: args) {
-      let ns: String = row[0]
-      let name: String = row[1]
+      let obj: Int64 = row[0]
+      let ns: String = row[1]
+      let name: String = row[2]
       if let token, (ns, name) <= (token.namespace, token.name) { continue }
       guard
         let last = try Row.fetchOne(
-          before,
-          arguments: [filter.resource.group, filter.resource.resource, ns, name, revision]),
-        (last[0] as String) != WatchEvent.Kind.deleted.rawValue
+          before, arguments: [obj, revision, filter.resource.group, filter.resource.resource]),
+        (last[0] as String) != WatchEvent.Kind.deleted.rawValue,
+        (last[1] as String) == ns, (last[2] as String) == name
       else { continue }
-      states.append((ns, name, last[1]))
+      states.append((ns, name, last[3]))
     }
     return states.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
   }

@@ -51,8 +51,7 @@ extension SQLiteStore {
           sql: """
             UPDATE changes SET data = X''
             WHERE rv > ? AND rv <= ? AND length(data) > 0 AND (type = 'DELETED' OR EXISTS (
-              SELECT 1 FROM changes n WHERE n.grp = changes.grp AND n.resource = changes.resource
-              AND n.namespace = changes.namespace AND n.name = changes.name
+              SELECT 1 FROM changes n WHERE n.obj = changes.obj
               AND n.rv > changes.rv AND n.rv <= ?))
             """, arguments: [lower, to, floor])
         return db.changesCount

@@ -61,7 +61,7 @@ extension SQLiteStore {
         try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'compacted'") ?? 0
       if revision < compacted { throw StoreError.expired(requested: revision, oldest: compacted) }
       var sql = """
-        SELECT c.rv, c.type, c.namespace, c.name, \(ChangeBody.column("c")) FROM changes c
+        SELECT c.rv, c.type, c.obj, \(ChangeBody.column("c")) FROM changes c
         WHERE c.rv > ? AND c.grp = ? AND c.resource = ?
         """
       var args: StatementArguments = [revision, filter.resource.group, filter.resource.resource]
@@ -74,12 +74,10 @@ extension SQLiteStore {
       for row in try Row.fetchAll(db, sql: sql, arguments: args) {
         let rv: Int64 = row[0]
         guard let kind = WatchEvent.Kind(rawValue: row[1]) else { continue }
-        let object = try StoredObject.decode(row[4])
+        let object = try StoredObject.decode(row[3])
         var old: Object?
         if kind == .modified, !filter.selectsAll,
-          let data = try ChangeBody.before(
-            rv, group: filter.resource.group, resource: filter.resource.resource,
-            namespace: row[2], name: row[3], in: db)
+          let data = try ChangeBody.before(rv, obj: row[2], in: db)
         {
           old = try StoredObject.decode(data)
         }

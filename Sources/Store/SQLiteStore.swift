@@ -170,7 +170,7 @@ public final class SQLiteStore: ObjectStore {
     for row in try Row.fetchAll(
       db,
       sql: """
-        SELECT c.rv, c.type, c.grp, c.resource, c.namespace, c.name, \(ChangeBody.column("c"))
+        SELECT c.rv, c.type, c.grp, c.resource, c.obj, \(ChangeBody.column("c"))
         FROM changes c WHERE c.rv > ? AND c.rv <= ? ORDER BY c.rv
         """,
       arguments: [known, current])
@@ -179,16 +179,12 @@ public final class SQLiteStore: ObjectStore {
       let rv: Int64 = row[0]
       let resource = GroupResource(group: row[2], resource: row[3])
       var old: Object?
-      if kind == .modified,
-        let data = try ChangeBody.before(
-          rv, group: resource.group, resource: resource.resource, namespace: row[4],
-          name: row[5], in: db)
-      {
+      if kind == .modified, let data = try ChangeBody.before(rv, obj: row[4], in: db) {
         old = try StoredObject.decode(data)
       }
       changes.append(
         CommittedChange(
-          kind: kind, resource: resource, object: try StoredObject.decode(row[6]), old: old,
+          kind: kind, resource: resource, object: try StoredObject.decode(row[5]), old: old,
           revision: rv))
     }
     // Another process changed CRDs: rebuild the registry from the stored ones.

@@ -476,7 +476,7 @@ struct SQLiteTransaction: StoreTransaction {
         }
       }
       // The object's row holds this body until it changes again (ChangeBody's triggers).
-      try record(old == nil ? .added : .modified, key, object, Data(), verb: verb)
+      try record(old == nil ? .added : .modified, key, object, Data(), obj: id, verb: verb)
     }
     if key.resource == BuiltinTypes.namespaces { activeNamespaces.remove(key.name) }
     changes.append(
@@ -511,7 +511,7 @@ struct SQLiteTransaction: StoreTransaction {
           "DELETE FROM labels WHERE key = ? AND value = ? AND obj = ?")
       }
       try deleteRows("owners", g, r, ns, key.name)
-      try record(.deleted, key, object, StoredObject.encode(object), verb: verb)
+      try record(.deleted, key, object, StoredObject.encode(object), obj: id ?? 0, verb: verb)
     }
     if try hasDependents(last) { collectorNeeded = true }
     if type.groupResource == BuiltinTypes.customResourceDefinitions,
@@ -561,16 +561,19 @@ struct SQLiteTransaction: StoreTransaction {
   }
 
   /// Appends the change at `revision` to the change log, which is the audit trail too:
-  /// who (the transaction's writer), the verb, the object's uid.
+  /// who (the transaction's writer), the verb, the object's uid; `obj` is the object's
+  /// row id.
   private mutating func record(
-    _ kind: WatchEvent.Kind, _ key: ObjectKey, _ object: Object, _ data: Data, verb: String
+    _ kind: WatchEvent.Kind, _ key: ObjectKey, _ object: Object, _ data: Data, obj: Int64,
+    verb: String
   ) throws {
     let writer = try writerID()
     let change = BoundStatement(
       try db.cachedStatement(
         sql: """
-          INSERT INTO changes (rv, type, grp, resource, namespace, name, data, time, writer, verb, uid)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          INSERT INTO changes (
+            rv, type, grp, resource, namespace, name, data, time, writer, verb, uid, obj)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """), in: db)
     change.bind(1, revision)
     change.bind(2, kind.rawValue)
@@ -583,6 +586,7 @@ struct SQLiteTransaction: StoreTransaction {
     change.bind(9, writer)
     change.bind(10, verb)
     change.bind(11, object.uid ?? "")
+    change.bind(12, obj)
     try change.run()
   }
 

@@ -249,9 +249,14 @@ import Testing
           WHERE o.grp = changes.grp AND o.resource = changes.resource
           AND o.namespace = changes.namespace AND o.name = changes.name AND o.rv = changes.rv)
           """)
-      try db.execute(sql: "DROP INDEX changes_writer")
-      try db.execute(sql: "DROP INDEX changes_time")
-      for column in ["writer", "verb", "uid"] {
+      for index in [
+        "changes_writer", "changes_time", "changes_kind", "changes_obj", "changes_deleted",
+      ] {
+        try db.execute(sql: "DROP INDEX \(index)")
+      }
+      try db.execute(
+        sql: "CREATE INDEX changes_key ON changes (grp, resource, namespace, name, rv)")
+      for column in ["writer", "verb", "uid", "obj"] {
         try db.execute(sql: "ALTER TABLE changes DROP COLUMN \(column)")
       }
       try db.execute(sql: "DROP TABLE writers")

@@ -51,9 +51,14 @@ final class RawSQLite {
       rv INTEGER PRIMARY KEY, type TEXT NOT NULL, grp TEXT NOT NULL, resource TEXT NOT NULL,
       namespace TEXT NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL, time REAL NOT NULL,
       writer INTEGER NOT NULL DEFAULT 0, verb TEXT NOT NULL DEFAULT '',
-      uid TEXT NOT NULL DEFAULT '')
+      uid TEXT NOT NULL DEFAULT '', obj INTEGER NOT NULL DEFAULT 0)
     """,
-    "CREATE INDEX IF NOT EXISTS changes_key ON changes (grp, resource, namespace, name, rv)",
+    "CREATE INDEX IF NOT EXISTS changes_kind ON changes (grp, resource)",
+    "CREATE INDEX IF NOT EXISTS changes_obj ON changes (obj)",
+    """
+    CREATE INDEX IF NOT EXISTS changes_deleted ON changes (grp, resource, namespace, name)
+    WHERE type = 'DELETED'
+    """,
     "CREATE INDEX IF NOT EXISTS changes_writer ON changes (writer, time)",
     "CREATE INDEX IF NOT EXISTS changes_time ON changes (time)",
     """
@@ -69,7 +74,7 @@ final class RawSQLite {
     "INSERT INTO objects (grp, resource, namespace, name, uid, rv, deleting, data) VALUES ('', 'configmaps', ?, ?, ?, ?, 0, ?)"
   static let insertLabel = "INSERT INTO labels (obj, key, value) VALUES (?, ?, ?)"
   static let insertChange =
-    "INSERT INTO changes (rv, type, grp, resource, namespace, name, data, time, writer, verb, uid) VALUES (?, 'ADDED', '', 'configmaps', ?, ?, ?, ?, 1, 'create', ?)"
+    "INSERT INTO changes (rv, type, grp, resource, namespace, name, data, time, writer, verb, uid, obj) VALUES (?, 'ADDED', '', 'configmaps', ?, ?, ?, ?, 1, 'create', ?, ?)"
   static let setRevision = "UPDATE meta SET value = ? WHERE key = 'revision'"
   static let get =
     "SELECT data FROM objects WHERE grp = '' AND resource = 'configmaps' AND namespace = ? AND name = ?"
@@ -182,6 +187,7 @@ final class RawSQLite {
       sqlite3_bind_zeroblob(s, 4, 0)
       sqlite3_bind_double(s, 5, time)
       bind(s, 6, row.uid)
+      sqlite3_bind_int64(s, 7, id)
       step(s)
     }
     let s = statement(Self.setRevision)

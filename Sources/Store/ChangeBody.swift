@@ -21,8 +21,17 @@ enum ChangeBody {
   }
 
   /// The triggers that copy an object's body into its current change row before the
-  /// object's row changes or goes.
+  /// object's row changes or goes, and one that keeps every change row.
   static let triggers = [
+    // Since version 5 the log is the audit trail too, and nothing of this mooring deletes
+    // a change (compaction empties bodies). An older mooring still running against the
+    // file would: its compaction, by key, would delete audit records.
+    """
+    CREATE TRIGGER IF NOT EXISTS changes_keep_rows BEFORE DELETE ON changes
+    BEGIN
+      SELECT RAISE(ABORT, 'the change log is the audit trail since store layout 5: restart every mooring process on this store with the new version');
+    END
+    """,
     """
     CREATE TRIGGER IF NOT EXISTS objects_keep_body_on_update BEFORE UPDATE OF rv, data ON objects
     BEGIN

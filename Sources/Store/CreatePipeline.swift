@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Objects
 
@@ -24,9 +23,11 @@ final class CreatePipeline: @unchecked Sendable {
 
   init(_ objects: [Object], registry: TypeRegistry, base: Int64, now: Double) {
     prepared = Array(repeating: nil, count: objects.count)
-    DispatchQueue.global(qos: .userInitiated).async { [self] in
-      produce(objects, registry: registry, base: base, now: now)
-    }
+    // A thread of its own, not a pool's: the writer waits for it holding SQLite's write
+    // lock, so it must not queue behind other work.
+    let thread = Thread { [self] in produce(objects, registry: registry, base: base, now: now) }
+    thread.qualityOfService = .userInitiated
+    thread.start()
   }
 
   /// The next object's preparation, waiting for it if need be.

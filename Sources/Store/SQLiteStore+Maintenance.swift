@@ -105,6 +105,19 @@ extension SQLiteStore {
       if stale > 0 { problems.append("\(stale) label rows that their object no longer has") }
       let compacted =
         try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'compacted'") ?? 0
+      // Each object's history is read by its row id from its latest change on.
+      let unlinked =
+        try Int.fetchOne(
+          db,
+          sql: """
+            SELECT count(*) FROM objects o WHERE NOT EXISTS (SELECT 1 FROM changes c
+            WHERE c.rv = o.rv AND c.obj = o.id AND c.grp = o.grp AND c.resource = o.resource
+            AND c.namespace = o.namespace AND c.name = o.name)
+            """) ?? 0
+      if unlinked > 0 {
+        problems.append(
+          "\(unlinked) objects whose change at their revision is missing or names another object")
+      }
       let bodiless = try ChangeBody.missing(db, compacted: compacted)
       if bodiless > 0 {
         problems.append(

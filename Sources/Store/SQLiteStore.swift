@@ -404,19 +404,20 @@ public final class SQLiteStore: ObjectStore {
           tx = t
           return .commit
         }
-        guard var tx else { return }
+        // Taken out, so that this closure holds the only copy of its changes.
+        guard var done = tx.take() else { return }
         state.withLock { s in
-          s.revision = tx.revision
-          if tx.registryChanged { s.registry = tx.registry }
-          if tx.collectorNeeded && configuration.automaticGarbageCollection
+          s.revision = done.revision
+          if done.registryChanged { s.registry = done.registry }
+          if done.collectorNeeded && configuration.automaticGarbageCollection
             && !s.collectorScheduled
           {
             s.collectorScheduled = true
             scheduleCollector = true
           }
         }
-        hub.publish(tx.changes)
-        if tx.changes.count >= 256 { DeferredRelease.release(tx.takeChanges()) }
+        hub.publish(done.changes)
+        if done.changes.count >= 256 { DeferredRelease.release(done.takeChanges()) }
       }
     } catch {
       throw .storage("\(error)")

@@ -97,7 +97,10 @@ enum StoreSchema {
       )
     }
     // First: the other migrations create every table and index, those on these columns too.
-    let mergingAudit = existing && found < 5
+    // (A file of an early build of version 5 lacks `changes.obj`.)
+    let hasIncarnations =
+      try existing && db.columns(in: "changes").contains { $0.name == "obj" }
+    let mergingAudit = existing && (found < 5 || !hasIncarnations)
     if mergingAudit { try mergeAuditIntoChanges(db) }
     if found < 2 {
       try migrateToRowidObjects(db)
@@ -161,8 +164,7 @@ enum StoreSchema {
   /// ended, minus the revision of the deletion that ended it (no row id is negative).
   /// The index by key the old layout read goes.
   static func assignIncarnations(_ db: Database) throws {
-    try db.execute(
-      sql: "CREATE INDEX IF NOT EXISTS changes_key ON changes (grp, resource, namespace, name, rv)")
+    // The deletions are found along changes_deleted, the objects along objects_key.
     try db.execute(
       sql: """
         UPDATE changes SET obj = coalesce(
@@ -174,7 +176,7 @@ enum StoreSchema {
             AND o.namespace = changes.namespace AND o.name = changes.name),
           -changes.rv)
         """)
-    try db.execute(sql: "DROP INDEX changes_key")
+    try db.execute(sql: "DROP INDEX IF EXISTS changes_key")
   }
 
   /// Versions 2 and 3 to 4: `labels` is keyed by (key, value, obj), the order selectors

@@ -196,7 +196,8 @@ import Testing
   }
 
   /// Version 4 kept the audit trail in its own table (rows a compaction deleted from the
-  /// change log stayed there); version 5 keeps it in the change log.
+  /// change log stayed there) and read histories by key; version 5 keeps the trail in
+  /// the change log and reads histories by the object's row id.
   @Test func aVersion4StoreOpensWithItsAuditTrailInTheChangeLog() async throws {
     let directory = NSTemporaryDirectory() + "mooring-migrate-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -205,31 +206,42 @@ import Testing
     let admin = WriteContext(actor: "admin", source: "test")
     let sync = WriteContext(actor: "system:sync:team/web", source: "git:repo@sha1:abc")
     let configMaps = GroupResource(group: "", resource: "configmaps")
+    func key(_ name: String) -> ObjectKey {
+      ObjectKey(configMaps, namespace: "default", name: name)
+    }
+    func configMap(_ name: String, labels: [String: String] = [:]) -> Object {
+      var o = Object(apiVersion: "v1", kind: "ConfigMap", name: name, namespace: "default")
+      o.labels = labels
+      return o
+    }
     let before: [AuditRecord]
+    let page: ObjectList
     do {
       let store = try SQLiteStore(path: path)
       _ = try await store.create(
         Object(apiVersion: "v1", kind: "Namespace", name: "default"), context: admin)
-      for name in ["a", "b"] {
-        _ = try await store.create(
-          Object(apiVersion: "v1", kind: "ConfigMap", name: name, namespace: "default"),
-          context: admin)
-      }
-      var a = try await store.get(ObjectKey(configMaps, namespace: "default", name: "a"))
+      for name in ["a", "b"] { _ = try await store.create(configMap(name), context: admin) }
+      var a = try await store.get(key("a"))
       for i in 0..<2 {
         a.value["data"] = ["i": .string(String(i))]
         a = try await store.update(a, context: sync)
       }
-      _ = try await store.delete(
-        ObjectKey(configMaps, namespace: "default", name: "b"), options: DeleteOptions(),
-        context: admin)
+      _ = try await store.delete(key("b"), options: DeleteOptions(), context: admin)
+      // Revisions 1-6 compacted; b lives again at 7 (team=x), leaves team=x at 8.
       _ = try store.compact(retainRevisions: 0)
+      var b = try await store.create(configMap("b", labels: ["team": "x"]), context: admin)
+      b.labels = [:]
+      _ = try await store.update(b, context: sync)
+      _ = try await store.create(configMap("c"), context: admin)
+      page = try await store.list(configMaps, ListOptions(limit: 1))
       before = try store.audit(AuditQuery())
     }
-    #expect(before.count == 6)
-    // Back to version 4: the audit table, and the compacted changes deleted.
+    #expect(before.count == 9)
+    #expect(page.items.compactMap(\.name) == ["a"])
+    // Back to version 4: the audit table, the compacted changes deleted, the index by key.
     let queue = try DatabaseQueue(path: path)
     try await queue.write { db in
+      try db.execute(sql: "DROP TRIGGER changes_keep_rows")
       try db.execute(
         sql: """
           CREATE TABLE audit (
@@ -263,27 +275,37 @@ import Testing
       try db.execute(sql: "UPDATE meta SET value = 4 WHERE key = 'schema'")
     }
     let v4Changes = try await queue.read { db in
-      try Int.fetchOne(db, sql: "SELECT count(*) FROM changes")
+      try Int64.fetchAll(db, sql: "SELECT rv FROM changes ORDER BY rv")
     }
-    #expect(v4Changes == 2, "the compaction deleted four of six changes")
+    #expect(v4Changes == [1, 5, 7, 8, 9], "the compaction deleted four of nine changes")
     try queue.close()
 
     let store = try SQLiteStore(path: path)
     #expect(try store.check() == [])
     #expect(try store.audit(AuditQuery()) == before)
-    #expect(try store.audit(AuditQuery(actor: sync.actor)).map(\.verb) == ["update", "update"])
-    #expect(try store.audit(AuditQuery(name: "b")).map(\.verb) == ["delete", "create"])
+    #expect(try store.audit(AuditQuery(actor: sync.actor)).map(\.revision) == [8, 5, 4])
     #expect(
-      try await store.list(configMaps, ListOptions()).items.compactMap(\.name) == ["a"])
+      try store.audit(AuditQuery(resource: configMaps, namespace: "default", name: "b"))
+        .map(\.verb) == ["update", "create", "delete", "create"])
+    // b's rows of 7 and 8 are one object: leaving team=x at 8 is a DELETED for a
+    // watcher of team=x, found from b's state at 7.
+    let watch = try await store.watch(
+      configMaps, from: 6, ListOptions(labelSelector: try LabelSelector(parsing: "team=x")))
+    let events = try await collect(watch, 2)
+    #expect(events.map(\.kind) == [.added, .deleted])
+    // A page read before the migration continues on the same snapshot.
+    var c = try await store.get(key("c"))
+    c.value["data"] = ["later": "yes"]
+    _ = try await store.update(c, context: admin)
+    let rest = try await store.list(
+      configMaps, ListOptions(limit: 10, continueToken: try #require(page.continueToken)))
+    #expect(rest.items.compactMap(\.name) == ["b", "c"])
+    #expect(rest.items.last?.value["data"] == nil)
     // Writes go on, by a writer the file already knows and by a new one.
-    _ = try await store.create(
-      Object(apiVersion: "v1", kind: "ConfigMap", name: "b", namespace: "default"),
-      context: admin)
-    _ = try await store.create(
-      Object(apiVersion: "v1", kind: "ConfigMap", name: "c", namespace: "default"),
-      context: WriteContext(actor: "carol", source: "api"))
-    #expect(try store.audit(AuditQuery(actor: "admin")).count == 5)
-    #expect(try store.audit(AuditQuery(actor: "carol")).map(\.key.name) == ["c"])
+    _ = try await store.create(configMap("d"), context: admin)
+    _ = try await store.create(configMap("e"), context: WriteContext(actor: "carol", source: "api"))
+    #expect(try store.audit(AuditQuery(actor: "admin")).count == 8)
+    #expect(try store.audit(AuditQuery(actor: "carol")).map(\.key.name) == ["e"])
     #expect(try store.check() == [])
     let reader = try DatabaseQueue(path: path)
     let tables = try await reader.read { db in

@@ -60,20 +60,27 @@ struct SQLiteTransaction: StoreTransaction {
 
   /// Creates `objects` in order, preparing them on another core while the rows of the
   /// ones before are inserted (`CreatePipeline`) when there are enough to pay for it.
+  /// A CRD changes the kinds the rest are prepared with: preparation starts over after it.
   mutating func create(contentsOf objects: [Object]) throws(StoreError) -> [Object] {
     var created: [Object] = []
     created.reserveCapacity(objects.count)
-    let base = revision
-    let edits = registryEdits
-    let pipeline =
-      objects.count >= Self.pipelineMinimum
-      ? CreatePipeline(objects, registry: registry, base: base, now: now) : nil
+    var pipeline: CreatePipeline?
+    var start = 0
+    var base = revision
+    var edits = registryEdits
     defer { pipeline?.cancel() }
     for (i, input) in objects.enumerated() {
+      if i == 0 || registryEdits != edits {
+        pipeline?.cancel()
+        pipeline =
+          objects.count - i >= Self.pipelineMinimum
+          ? CreatePipeline(Array(objects[i...]), registry: registry, base: revision, now: now)
+          : nil
+        (start, base, edits) = (i, revision, registryEdits)
+      }
       var outcome = pipeline?.next()
-      // Prepared for a revision or a registry this transaction has moved past (a CRD in
-      // the batch): prepared again, here.
-      if outcome == nil || revision != base + Int64(i) || registryEdits != edits {
+      // Prepared for a revision this transaction has moved past: prepared again, here.
+      if outcome == nil || revision != base + Int64(i - start) {
         outcome = PreparedCreate.prepare(
           input, registry: registry, revision: revision + 1, now: now)
       }

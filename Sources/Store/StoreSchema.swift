@@ -216,3 +216,9 @@ enum StoreSchema {
     try db.execute(sql: "DROP TABLE objects_v1")
   }
 }
+
+extension SQLiteStore {
+  /// The SQL that creates the store's tables and indexes (its triggers aside), for tools
+  /// that must write the same layout: the store benchmark's raw SQLite peer.
+  public static var layoutStatements: [String] { StoreSchema.statements }
+}

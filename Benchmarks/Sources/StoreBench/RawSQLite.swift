@@ -24,51 +24,11 @@ final class RawSQLite {
   /// SQLITE_TRANSIENT: SQLite copies what is bound.
   private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-  /// The table layout of Sources/Store/StoreSchema.swift.
-  static let schema = [
-    """
-    CREATE TABLE IF NOT EXISTS objects (
-      id INTEGER PRIMARY KEY,
-      grp TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
-      uid TEXT NOT NULL, rv INTEGER NOT NULL, deleting INTEGER NOT NULL, data BLOB NOT NULL)
-    """,
-    "CREATE UNIQUE INDEX IF NOT EXISTS objects_key ON objects (grp, resource, namespace, name)",
-    "CREATE INDEX IF NOT EXISTS objects_uid ON objects (uid)",
-    "CREATE INDEX IF NOT EXISTS objects_deleting ON objects (deleting) WHERE deleting = 1",
-    """
-    CREATE TABLE IF NOT EXISTS labels (
-      key TEXT NOT NULL, value TEXT NOT NULL, obj INTEGER NOT NULL,
-      PRIMARY KEY (key, value, obj)) WITHOUT ROWID
-    """,
-    """
-    CREATE TABLE IF NOT EXISTS owners (
-      owner_uid TEXT NOT NULL, grp TEXT NOT NULL, resource TEXT NOT NULL,
-      namespace TEXT NOT NULL, name TEXT NOT NULL,
-      PRIMARY KEY (owner_uid, grp, resource, namespace, name)) WITHOUT ROWID
-    """,
-    """
-    CREATE TABLE IF NOT EXISTS changes (
-      rv INTEGER PRIMARY KEY, type TEXT NOT NULL, grp TEXT NOT NULL, resource TEXT NOT NULL,
-      namespace TEXT NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL, time REAL NOT NULL,
-      writer INTEGER NOT NULL DEFAULT 0, verb TEXT NOT NULL DEFAULT '',
-      uid TEXT NOT NULL DEFAULT '', obj INTEGER NOT NULL DEFAULT 0)
-    """,
-    "CREATE INDEX IF NOT EXISTS changes_kind ON changes (grp, resource)",
-    "CREATE INDEX IF NOT EXISTS changes_obj ON changes (obj)",
-    """
-    CREATE INDEX IF NOT EXISTS changes_deleted ON changes (grp, resource, namespace, name)
-    WHERE type = 'DELETED'
-    """,
-    "CREATE INDEX IF NOT EXISTS changes_writer ON changes (writer, time)",
-    "CREATE INDEX IF NOT EXISTS changes_time ON changes (time)",
-    """
-    CREATE TABLE IF NOT EXISTS writers (
-      id INTEGER PRIMARY KEY, actor TEXT NOT NULL, source TEXT NOT NULL, UNIQUE (actor, source))
-    """,
-    "INSERT OR IGNORE INTO writers (id, actor, source) VALUES (1, 'bench', 'bench')",
-    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
-    "INSERT OR IGNORE INTO meta (key, value) VALUES ('revision', 0), ('compacted', 0)",
-  ]
+  /// The store's own tables and indexes (Sources/Store/StoreSchema.swift), and the writer
+  /// the rows below name.
+  static let schema =
+    SQLiteStore.layoutStatements
+    + ["INSERT OR IGNORE INTO writers (id, actor, source) VALUES (1, 'bench', 'bench')"]
 
   static let insertObject =
     "INSERT INTO objects (grp, resource, namespace, name, uid, rv, deleting, data) VALUES ('', 'configmaps', ?, ?, ?, ?, 0, ?)"

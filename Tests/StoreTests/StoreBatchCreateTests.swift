@@ -139,4 +139,27 @@ import YAML
     }
     #expect(error == .namespaceNotFound("nowhere"))
   }
+
+  /// More objects than the pipeline may prepare ahead (1,024): the preparing thread
+  /// waits for room and is woken, and a batch that fails early stops it.
+  @Test func batchesLargerThanThePreparationWindow() async throws {
+    let f = try StoreFixture()
+    try await f.namespace("default")
+    try await f.configMap("cm-5")
+    let failed = await storeError {
+      _ = try await f.store.transaction(context: f.admin) { tx throws(StoreError) in
+        _ = try tx.create(contentsOf: Self.batch(0..<3_000))
+      }
+    }
+    #expect(failed == .alreadyExists(cmKey("cm-5")))
+    let before = try await f.store.currentRevision()
+    var created: [Object] = []
+    let committed = try await f.store.transaction(context: f.admin) { tx throws(StoreError) in
+      created = try tx.create(contentsOf: Self.batch(10..<3_010))
+    }
+    #expect(committed == before + 3_000)
+    #expect(created.map(\.name) == (10..<3_010).map { "cm-\($0)" })
+    #expect(created.last?.resourceVersion == String(committed))
+    #expect(try await f.store.list(configMaps, ListOptions()).items.count == 3_001)
+  }
 }

@@ -298,7 +298,7 @@ print(f"machine: {cores} cores shared with other engineers' builds and tests (no
 print("  figures move between runs; compare the ratios, measured in the same run.")
 print(f"workload: {n:,} ConfigMaps of ~{s['object_bytes']} B (etcd: {etcd['object_bytes']} B) in 100")
 print("  namespaces, 4-5 labels and 3 annotations each; creates in transactions of "
-      f"{run['batch']:,} (etcd: txns of 128 puts,")
+      f"{run['batch']:,}, one create(contentsOf:) each as a Sync applies (etcd: txns of 128 puts,")
 print(f"  its --max-txn-ops limit); {run['singles']:,} one-object durable creates; "
       f"{run['gets']:,} random gets; watch: {run['watchers']} watchers, {run['watch_writes']} creates.")
 print(f"durability: mooring SQLiteStore durable=true (asks synchronous=FULL), raw SQLite {run['sqlite']}")

@@ -99,9 +99,11 @@ struct SQLiteTransaction: StoreTransaction {
       throw error
     case .ready(let prepared):
       try requireActiveNamespace(prepared.namespaced, prepared.object)
+      // Its callers prepare it for the next revision (create(contentsOf:) prepares again
+      // what was prepared for another); a row must never carry a revision it was not given.
       guard prepared.revision == revision + 1 else {
-        // Prepared for another revision: its metadata stands, its row is made again.
-        return try write(prepared.key, prepared.object, old: nil, verb: "create")
+        throw .storage(
+          "a create prepared for revision \(prepared.revision) reached revision \(revision + 1)")
       }
       // A name already taken fails the insert: AlreadyExists, without a query first.
       try putRows(
